@@ -1,0 +1,27 @@
+/**
+ * The normalised event: what every parser produces and what the events table stores.
+ * Typed columns hold the common ECS fields so that queries and detection routing do not have to
+ * open the JSON; `original` keeps the event as the sender shaped it.
+ */
+export interface NormalisedEvent {
+  /** Event time (ECS `@timestamp`), from the event itself; falls back to the received time. */
+  timestamp: Date
+  /** When Watchfloor received the event. */
+  receivedAt: Date
+  /** The named source the event came in through (e.g. `fw-syslog`, `cloudtrail`). */
+  source: string
+  /** ECS `event.dataset`, e.g. `windows.sysmon`, `aws.cloudtrail`, `zeek.conn`. */
+  dataset: string | null
+  /** ECS `event.code`: Windows EventID, CloudTrail eventName, … */
+  eventCode: string | null
+  hostName: string | null
+  userName: string | null
+  sourceIp: string | null
+  destinationIp: string | null
+  processName: string | null
+  processCommandLine: string | null
+  /** ECS-shaped view of the event (`event`, `host`, `user`, `source`, `process`, `file`, `url` …). */
+  ecs: Record<string, unknown>
+  /** The event as received, parsed as JSON (or `{ message }` for a text line). */
+  original: Record<string, unknown>
+}
