@@ -1,0 +1,25 @@
+import { type Kysely, sql } from 'kysely'
+import { EVENT_COLUMNS_SQL } from './events-columns.js'
+import type { SchemaDialect } from './schema-dialect.js'
+
+/**
+ * On PostgreSQL events are range-partitioned by day on event_time, so retention drops whole
+ * partitions instead of deleting rows. A default partition catches events outside the days
+ * that have a partition (late or far-future timestamps); see store/events/postgres.ts.
+ */
+export const postgresSchemaDialect: SchemaDialect = {
+  jsonType: 'JSONB',
+  async createEventsTable(db: Kysely<unknown>) {
+    await sql`CREATE SEQUENCE IF NOT EXISTS events_seq START 1`.execute(db)
+    await sql
+      .raw(`CREATE TABLE events (
+        seq BIGINT NOT NULL DEFAULT nextval('events_seq'),
+        ${EVENT_COLUMNS_SQL},
+        original JSONB NOT NULL,
+        PRIMARY KEY (event_time, seq)
+      ) PARTITION BY RANGE (event_time)`)
+      .execute(db)
+    await sql`CREATE TABLE events_default PARTITION OF events DEFAULT`.execute(db)
+    await sql`CREATE INDEX events_seq_idx ON events (seq)`.execute(db)
+  },
+}

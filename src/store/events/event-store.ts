@@ -1,0 +1,17 @@
+import type { NormalisedEvent } from '../../core/event.js'
+import type { EventRow } from '../schema.js'
+
+export interface EventStore {
+  /**
+   * Commits a batch of events and returns their sequence numbers, in order. When it resolves
+   * the events are durable: only then may the sender be acknowledged.
+   */
+  append(events: readonly NormalisedEvent[]): Promise<number[]>
+  /** Events with seq greater than `afterSeq`, oldest first (the detection cursor's read). */
+  readAfter(afterSeq: number, limit: number): Promise<EventRow[]>
+  /** Drops events whose event time is older than `cutoff`; returns how many went (approximate on PostgreSQL). */
+  deleteOlderThan(cutoff: Date): Promise<number>
+  /** Makes sure storage exists for events of these days (PostgreSQL partitions); a no-op elsewhere. */
+  prepareDays(days: readonly Date[]): Promise<void>
+  count(): Promise<number>
+}

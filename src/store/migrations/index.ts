@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely'
+import type { SchemaDialect } from '../ddl/schema-dialect.js'
+import * as foundation from './001-foundation.js'
+
+export interface StoreMigration {
+  up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
+}
+
+/** Every migration, in order. Names are permanent once released: add, never rename. */
+export const MIGRATIONS: Record<string, StoreMigration> = {
+  '001-foundation': foundation,
+}

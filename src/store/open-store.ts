@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { OperationalError } from '../core/errors.js'
+import { duckdbSchemaDialect } from './ddl/duckdb.js'
+import { postgresSchemaDialect } from './ddl/postgres.js'
+import { DuckDBDialect } from './duckdb/duckdb-dialect.js'
+import { duckdbEventStore } from './events/duckdb.js'
+import { postgresEventStore } from './events/postgres.js'
+import { duckdbChainLock, postgresChainLock } from './locks.js'
+import { migrateToLatest } from './migrate.js'
+import type { Database } from './schema.js'
+import type { Store } from './store.js'
+
+export interface StoreOptions {
+  /** PostgreSQL connection string; when absent the embedded DuckDB file in `dataDir` is used. */
+  databaseUrl?: string | undefined
+  dataDir: string
+  /** DuckDB only: `:memory:` for throw-away stores in tests. */
+  duckdbFile?: string
+  poolSize?: number
+  migrate?: boolean
+}
+
+// pg returns int8 as text by default to avoid precision loss; our ids and sequence numbers fit
+// in a double, and both engines must hand services the same number type.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
+  const parsed = Number(value)
+  return Number.isSafeInteger(parsed) ? parsed : value
+})
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options, options.databaseUrl) : await openDuckDB(options)
+  try {
+    if (options.migrate !== false) await migrateToLatest(store)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
+}
+
+async function openDuckDB(options: StoreOptions): Promise<Store> {
+  const file = options.duckdbFile ?? path.join(options.dataDir, 'watchfloor.duckdb')
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
+  let instance: DuckDBInstance
+  try {
+    instance = await DuckDBInstance.create(file)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const hint = /lock/i.test(message)
+      ? ' (another Watchfloor process has it open: stop the server, or use the HTTP API while it runs)'
+      : ''
+    throw new OperationalError('database_unavailable', `cannot open the embedded database ${file}${hint}: ${message}`)
+  }
+  const dialect = new DuckDBDialect(instance)
+  const db = new Kysely<Database>({ dialect })
+  return {
+    engine: 'duckdb',
+    db,
+    ddl: duckdbSchemaDialect,
+    events: duckdbEventStore(db),
+    locks: duckdbChainLock,
+    transaction: (work) => db.transaction().execute(work),
+    async ping() {
+      await sql`SELECT 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+async function openPostgres(options: StoreOptions, connectionString: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 })
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  try {
+    const client = await pool.connect()
+    client.release()
+  } catch (error) {
+    await pool.end()
+    const message = error instanceof Error ? error.message : String(error)
+    throw new OperationalError('database_unavailable', `cannot reach PostgreSQL at ${redactUrl(connectionString)}: ${message}`)
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    engine: 'postgres',
+    db,
+    ddl: postgresSchemaDialect,
+    events: postgresEventStore(db),
+    locks: postgresChainLock,
+    transaction: (work) => db.transaction().execute(work),
+    async ping() {
+      await sql`SELECT 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(unparseable URL)'
+  }
+}

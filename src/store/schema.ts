@@ -1,0 +1,91 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** Timestamps are Date in both engines (DuckDB values are converted at the dialect boundary). */
+type Timestamp = ColumnType<Date, Date, Date>
+type Json<T = Record<string, unknown>> = ColumnType<T, string | T, string | T>
+
+export interface EventsTable {
+  seq: Generated<number>
+  event_time: Timestamp
+  received_at: Timestamp
+  source: string
+  dataset: string | null
+  event_code: string | null
+  host_name: string | null
+  user_name: string | null
+  source_ip: string | null
+  destination_ip: string | null
+  process_name: string | null
+  process_command_line: string | null
+  original: Json
+}
+
+export type Role = 'viewer' | 'analyst' | 'engineer' | 'admin'
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  display_name: string | null
+  password_hash: string
+  role: Role
+  disabled: Generated<boolean>
+  must_change_password: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+  last_login_at: Timestamp | null
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>
+  name: string
+  /** Public half of the token, used to find the row; the secret half is only stored hashed. */
+  lookup_id: string
+  secret_hash: string
+  role: Role
+  user_id: number
+  created_at: Timestamp
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: number
+  csrf_token_hash: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  last_seen_at: Timestamp
+  ip: string | null
+  user_agent: string | null
+}
+
+export interface AuditLogTable {
+  seq: number
+  occurred_at: Timestamp
+  actor_type: 'user' | 'token' | 'system'
+  actor_id: number | null
+  actor_name: string
+  action: string
+  target_type: string
+  target_id: string | null
+  ip: string | null
+  request_id: string | null
+  details: Json
+  prev_hash: string
+  hash: string
+}
+
+export interface Database {
+  events: EventsTable
+  users: UsersTable
+  api_tokens: ApiTokensTable
+  sessions: SessionsTable
+  audit_log: AuditLogTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type NewUser = Insertable<UsersTable>
+export type ApiTokenRow = Selectable<ApiTokensTable>
+export type AuditRow = Selectable<AuditLogTable>
+export type EventRow = Selectable<EventsTable>

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildEvent } from '../test-support/builders.js'
+import { ENGINES, openTestStore, type TestStore } from '../test-support/stores.js'
+import { migrateToLatest } from './migrate.js'
+
+for (const engine of ENGINES) {
+  describe(`${engine}: store`, () => {
+    let ctx: TestStore
+
+    beforeEach(async () => {
+      ctx = await openTestStore(engine)
+    })
+    afterEach(async () => {
+      await ctx?.close()
+    })
+
+    it('applies migrations once and is ready', async () => {
+      await ctx.store.ping()
+      const again = await migrateToLatest(ctx.store)
+      expect(again.applied).toEqual([])
+    })
+
+    it('appends events with monotonic sequence numbers and reads them back by cursor', async () => {
+      const first = await ctx.store.events.append([buildEvent(), buildEvent()])
+      const second = await ctx.store.events.append([buildEvent({ hostName: 'dc01' })])
+      expect(first).toHaveLength(2)
+      expect(first[1]!).toBeGreaterThan(first[0]!)
+      expect(second[0]!).toBeGreaterThan(first[1]!)
+
+      const after = await ctx.store.events.readAfter(first[0]!, 10)
+      expect(after.map((row) => row.seq)).toEqual([first[1], second[0]])
+      const last = after[1]!
+      expect(last.host_name).toBe('dc01')
+      expect(last.event_time).toBeInstanceOf(Date)
+      expect(last.original).toMatchObject({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational' })
+    })
+
+    it('keeps event time and received time apart, to the millisecond', async () => {
+      const timestamp = new Date('2026-11-20T08:15:30.123Z')
+      const receivedAt = new Date('2026-11-20T08:16:00.456Z')
+      const [seq] = await ctx.store.events.append([buildEvent({ timestamp, receivedAt })])
+      const [row] = await ctx.store.events.readAfter(seq! - 1, 1)
+      expect(row!.event_time.toISOString()).toBe(timestamp.toISOString())
+      expect(row!.received_at.toISOString()).toBe(receivedAt.toISOString())
+    })
+
+    it('drops events older than the retention cutoff and keeps the rest', async () => {
+      const days = [new Date('2026-11-01T10:00:00Z'), new Date('2026-11-10T10:00:00Z'), new Date('2026-11-20T10:00:00Z')]
+      await ctx.store.events.prepareDays(days.slice(0, 2))
+      await ctx.store.events.append(days.map((timestamp) => buildEvent({ timestamp })))
+      // A partition created after rows for its day arrived takes those rows over.
+      await ctx.store.events.prepareDays([days[2]!])
+      expect(await ctx.store.events.count()).toBe(3)
+
+      const removed = await ctx.store.events.deleteOlderThan(new Date('2026-11-15T00:00:00Z'))
+      expect(removed).toBe(2)
+      const left = await ctx.store.events.readAfter(0, 10)
+      expect(left.map((row) => row.event_time.toISOString())).toEqual(['2026-11-20T10:00:00.000Z'])
+    })
+
+    it('rolls a failed transaction back whole', async () => {
+      await expect(
+        ctx.store.transaction(async (trx) => {
+          await trx
+            .insertInto('users')
+            .values({ username: 'x', password_hash: 'h', role: 'viewer', created_at: new Date(), updated_at: new Date() })
+            .execute()
+          throw new Error('boom')
+        }),
+      ).rejects.toThrow('boom')
+      const users = await ctx.store.db.selectFrom('users').selectAll().execute()
+      expect(users).toEqual([])
+    })
+  })
+}
