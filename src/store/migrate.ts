@@ -30,7 +30,9 @@ export async function migrateToLatest(store: Store): Promise<MigrationReport> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown'
-    throw new OperationalError('migration_failed', `migration ${failed} failed: ${describe(error)}`, [], { cause: error })
+    throw new OperationalError('migration_failed', `migration ${failed} failed: ${describe(error)}`, [], {
+      cause: error,
+    })
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
 }

@@ -32,7 +32,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
 })
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? await openPostgres(options, options.databaseUrl) : await openDuckDB(options)
+  const store = options.databaseUrl
+    ? await openPostgres(options, options.databaseUrl)
+    : await openDuckDB(options)
   try {
     if (options.migrate !== false) await migrateToLatest(store)
   } catch (error) {
@@ -53,7 +55,10 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
     const hint = /lock/i.test(message)
       ? ' (another Watchfloor process has it open: stop the server, or use the HTTP API while it runs)'
       : ''
-    throw new OperationalError('database_unavailable', `cannot open the embedded database ${file}${hint}: ${message}`)
+    throw new OperationalError(
+      'database_unavailable',
+      `cannot open the embedded database ${file}${hint}: ${message}`,
+    )
   }
   const dialect = new DuckDBDialect(instance)
   const db = new Kysely<Database>({ dialect })
@@ -81,7 +86,10 @@ async function openPostgres(options: StoreOptions, connectionString: string): Pr
   } catch (error) {
     await pool.end()
     const message = error instanceof Error ? error.message : String(error)
-    throw new OperationalError('database_unavailable', `cannot reach PostgreSQL at ${redactUrl(connectionString)}: ${message}`)
+    throw new OperationalError(
+      'database_unavailable',
+      `cannot reach PostgreSQL at ${redactUrl(connectionString)}: ${message}`,
+    )
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {

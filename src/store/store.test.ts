@@ -45,7 +45,11 @@ for (const engine of ENGINES) {
     })
 
     it('drops events older than the retention cutoff and keeps the rest', async () => {
-      const days = [new Date('2026-11-01T10:00:00Z'), new Date('2026-11-10T10:00:00Z'), new Date('2026-11-20T10:00:00Z')]
+      const days = [
+        new Date('2026-11-01T10:00:00Z'),
+        new Date('2026-11-10T10:00:00Z'),
+        new Date('2026-11-20T10:00:00Z'),
+      ]
       await ctx.store.events.prepareDays(days.slice(0, 2))
       await ctx.store.events.append(days.map((timestamp) => buildEvent({ timestamp })))
       // A partition created after rows for its day arrived takes those rows over.
@@ -63,7 +67,13 @@ for (const engine of ENGINES) {
         ctx.store.transaction(async (trx) => {
           await trx
             .insertInto('users')
-            .values({ username: 'x', password_hash: 'h', role: 'viewer', created_at: new Date(), updated_at: new Date() })
+            .values({
+              username: 'x',
+              password_hash: 'h',
+              role: 'viewer',
+              created_at: new Date(),
+              updated_at: new Date(),
+            })
             .execute()
           throw new Error('boom')
         }),

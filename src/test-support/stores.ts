@@ -20,7 +20,10 @@ export interface TestStore {
 
 export async function openTestStore(engine: Engine, options: { dataDir?: string } = {}): Promise<TestStore> {
   if (engine === 'duckdb') {
-    const store = await openStore({ dataDir: options.dataDir ?? '', duckdbFile: options.dataDir ? undefined : ':memory:' })
+    const store = await openStore({
+      dataDir: options.dataDir ?? '',
+      duckdbFile: options.dataDir ? undefined : ':memory:',
+    })
     return { store, close: () => store.close() }
   }
   const { url, drop } = await createScratchDatabase()

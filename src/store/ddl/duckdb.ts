@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
-import type { SchemaDialect } from './schema-dialect.js'
 import { EVENT_COLUMNS_SQL } from './events-columns.js'
+import type { SchemaDialect } from './schema-dialect.js'
 
 export const duckdbSchemaDialect: SchemaDialect = {
   jsonType: 'JSON',

@@ -132,7 +132,8 @@ class DuckDBKyselyConnection implements DatabaseConnection {
     const rows = readRows(reader) as R[]
     const kind = compiledQuery.query.kind
     const isWrite = kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode'
-    const hasReturning = isWrite && 'returning' in compiledQuery.query && compiledQuery.query.returning !== undefined
+    const hasReturning =
+      isWrite && 'returning' in compiledQuery.query && compiledQuery.query.returning !== undefined
     if (isWrite && !hasReturning) {
       // Without RETURNING DuckDB answers a single `Count` row: the number of rows changed.
       const count = rows[0] ? Number(Object.values(rows[0] as Record<string, unknown>)[0] ?? 0) : 0

@@ -12,12 +12,22 @@ export class DuckDBIntrospector implements DatabaseIntrospector {
   constructor(private readonly db: Kysely<unknown>) {}
 
   async getSchemas(): Promise<SchemaMetadata[]> {
-    const result = await sql<{ name: string }>`SELECT schema_name AS name FROM information_schema.schemata`.execute(this.db)
+    const result = await sql<{
+      name: string
+    }>`SELECT schema_name AS name FROM information_schema.schemata`.execute(this.db)
     return result.rows
   }
 
   async getTables(): Promise<TableMetadata[]> {
-    const result = await sql<{ table_schema: string; table_name: string; table_type: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>`
+    const result = await sql<{
+      table_schema: string
+      table_name: string
+      table_type: string
+      column_name: string
+      data_type: string
+      is_nullable: string
+      column_default: string | null
+    }>`
       SELECT t.table_schema, t.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable, c.column_default
       FROM information_schema.tables t
       JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name
@@ -28,7 +38,12 @@ export class DuckDBIntrospector implements DatabaseIntrospector {
       const key = `${row.table_schema}.${row.table_name}`
       let table = tables.get(key)
       if (!table) {
-        table = { name: row.table_name, schema: row.table_schema, isView: row.table_type === 'VIEW', columns: [] }
+        table = {
+          name: row.table_name,
+          schema: row.table_schema,
+          isView: row.table_type === 'VIEW',
+          columns: [],
+        }
         tables.set(key, table)
       }
       ;(table.columns as TableMetadata['columns'][number][]).push({

@@ -1,9 +1,4 @@
-import {
-  type DuckDBResultReader,
-  DuckDBTypeId,
-  type DuckDBValue,
-  timestampTZValue,
-} from '@duckdb/node-api'
+import { type DuckDBResultReader, DuckDBTypeId, type DuckDBValue, timestampTZValue } from '@duckdb/node-api'
 
 /**
  * Values cross the DuckDB boundary in the same JavaScript shapes the `pg` driver gives, so that
@@ -43,5 +38,7 @@ export function readRows(reader: DuckDBResultReader): Record<string, unknown>[] 
 }
 
 function bigintToNumber(value: bigint): number | bigint {
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(value)
+    : value
 }

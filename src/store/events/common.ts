@@ -4,7 +4,10 @@ import type { Database, EventRow } from '../schema.js'
 import { eventToRow, INSERT_CHUNK_ROWS } from './rows.js'
 
 /** The parts of the event store that are the same SQL on both engines. */
-export async function insertEventRows(db: Kysely<Database>, events: readonly NormalisedEvent[]): Promise<number[]> {
+export async function insertEventRows(
+  db: Kysely<Database>,
+  events: readonly NormalisedEvent[],
+): Promise<number[]> {
   const seqs: number[] = []
   for (let start = 0; start < events.length; start += INSERT_CHUNK_ROWS) {
     const rows = events.slice(start, start + INSERT_CHUNK_ROWS).map(eventToRow)
@@ -19,6 +22,9 @@ export function readEventsAfter(db: Kysely<Database>, afterSeq: number, limit: n
 }
 
 export async function countEvents(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }

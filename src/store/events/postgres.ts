@@ -26,16 +26,24 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
     if (known.has(name)) return
     const from = day.toISOString()
     const to = new Date(day.getTime() + DAY_MS).toISOString()
-    const exists = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = ${name}`.execute(db)
+    const exists = await sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = ${name}`.execute(db)
     if ((exists.rows[0]?.n ?? 0) === 0) {
       // A new day partition may not overlap rows already in the default partition: move them.
       await db.transaction().execute(async (trx) => {
         await sql`LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE`.execute(trx)
-        const again = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = ${name}`.execute(trx)
+        const again = await sql<{
+          n: number
+        }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = ${name}`.execute(trx)
         if ((again.rows[0]?.n ?? 0) > 0) return
         await sql`CREATE TEMP TABLE moving ON COMMIT DROP AS
-          SELECT * FROM events_default WHERE event_time >= ${from}::timestamptz AND event_time < ${to}::timestamptz`.execute(trx)
-        await sql`DELETE FROM events_default WHERE event_time >= ${from}::timestamptz AND event_time < ${to}::timestamptz`.execute(trx)
+          SELECT * FROM events_default WHERE event_time >= ${from}::timestamptz AND event_time < ${to}::timestamptz`.execute(
+          trx,
+        )
+        await sql`DELETE FROM events_default WHERE event_time >= ${from}::timestamptz AND event_time < ${to}::timestamptz`.execute(
+          trx,
+        )
         await sql
           .raw(`CREATE TABLE ${name} PARTITION OF events FOR VALUES FROM ('${from}') TO ('${to}')`)
           .execute(trx)
@@ -62,7 +70,9 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
       for (const { name } of partitions.rows) {
         const day = new Date(`${name.slice(7, 11)}-${name.slice(11, 13)}-${name.slice(13, 15)}T00:00:00Z`)
         if (day.getTime() + DAY_MS > boundary.getTime()) continue
-        const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(db)
+        const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(
+          db,
+        )
         dropped += counted.rows[0]?.n ?? 0
         await sql`DROP TABLE ${sql.table(name)}`.execute(db)
         known.delete(name)

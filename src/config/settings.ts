@@ -1,0 +1,154 @@
+import { z } from 'zod'
+
+/**
+ * Every setting in one place: its key in the YAML file, its environment variable, a zod schema,
+ * a default and one line of documentation. `watchfloor config check --list` prints this table.
+ * A setting marked `secret` may also be read from the file named by `<ENV>_FILE`.
+ */
+export interface SettingDefinition<T = unknown> {
+  key: string
+  env: string
+  schema: z.ZodType<T>
+  default: T
+  doc: string
+  secret?: boolean
+}
+
+const port = z.coerce.number().int().min(0).max(65_535)
+const positiveInt = z.coerce.number().int().positive()
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
+])
+export const NODE_ROLES = ['web', 'ingest', 'detect', 'worker'] as const
+export type NodeRole = (typeof NODE_ROLES)[number]
+const roles = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : value,
+  z.array(z.enum(NODE_ROLES)).min(1),
+)
+
+function define<T>(definition: SettingDefinition<T>): SettingDefinition<T> {
+  return definition
+}
+
+export const SETTINGS = {
+  host: define({
+    key: 'server.host',
+    env: 'WATCHFLOOR_HOST',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: 'Address the HTTP server listens on (0.0.0.0 for every interface).',
+  }),
+  port: define({
+    key: 'server.port',
+    env: 'WATCHFLOOR_PORT',
+    schema: port,
+    default: 8470,
+    doc: 'HTTP port for the API and the console (0 picks a free port).',
+  }),
+  publicUrl: define({
+    key: 'server.publicUrl',
+    env: 'WATCHFLOOR_PUBLIC_URL',
+    schema: z.url().optional(),
+    default: undefined,
+    doc: 'Address people use to reach the console, for links in notifications.',
+  }),
+  bodyLimitBytes: define({
+    key: 'server.bodyLimitBytes',
+    env: 'WATCHFLOOR_BODY_LIMIT_BYTES',
+    schema: positiveInt,
+    default: 10 * 1024 * 1024,
+    doc: 'Largest accepted request body in bytes; larger bodies get 413.',
+  }),
+  trustProxy: define({
+    key: 'server.trustProxy',
+    env: 'WATCHFLOOR_TRUST_PROXY',
+    schema: bool,
+    default: false,
+    doc: 'Trust X-Forwarded-For from a reverse proxy for client addresses.',
+  }),
+  shutdownTimeoutMs: define({
+    key: 'server.shutdownTimeoutMs',
+    env: 'WATCHFLOOR_SHUTDOWN_TIMEOUT_MS',
+    schema: positiveInt,
+    default: 15_000,
+    doc: 'How long SIGTERM waits for in-flight requests and pending writes.',
+  }),
+  roles: define({
+    key: 'node.roles',
+    env: 'WATCHFLOOR_ROLES',
+    schema: roles,
+    default: [...NODE_ROLES],
+    doc: 'Roles this node runs: web, ingest, detect, worker (comma-separated).',
+  }),
+  dataDir: define({
+    key: 'storage.dataDir',
+    env: 'WATCHFLOOR_DATA_DIR',
+    schema: z.string().min(1),
+    default: './data',
+    doc: 'Folder for the embedded database and uploaded files.',
+  }),
+  databaseUrl: define({
+    key: 'storage.databaseUrl',
+    env: 'WATCHFLOOR_DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    default: undefined,
+    doc: 'PostgreSQL URL; when unset the embedded DuckDB database in dataDir is used.',
+    secret: true,
+  }),
+  databasePoolSize: define({
+    key: 'storage.poolSize',
+    env: 'WATCHFLOOR_DATABASE_POOL_SIZE',
+    schema: positiveInt,
+    default: 10,
+    doc: 'PostgreSQL connections per node.',
+  }),
+  retentionDays: define({
+    key: 'storage.retentionDays',
+    env: 'WATCHFLOOR_RETENTION_DAYS',
+    schema: positiveInt,
+    default: 30,
+    doc: 'Events older than this many days are dropped.',
+  }),
+  logLevel: define({
+    key: 'log.level',
+    env: 'WATCHFLOOR_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    doc: 'Log level of the JSON logs written to stdout.',
+  }),
+  sessionTtlHours: define({
+    key: 'auth.sessionTtlHours',
+    env: 'WATCHFLOOR_SESSION_TTL_HOURS',
+    schema: positiveInt,
+    default: 12,
+    doc: 'Console sessions expire after this many hours.',
+  }),
+  secureCookies: define({
+    key: 'auth.secureCookies',
+    env: 'WATCHFLOOR_SECURE_COOKIES',
+    schema: bool,
+    default: false,
+    doc: 'Mark session cookies Secure (turn on when served over HTTPS).',
+  }),
+  adminPassword: define({
+    key: 'auth.adminPassword',
+    env: 'WATCHFLOOR_ADMIN_PASSWORD',
+    schema: z.string().min(12, 'must be at least 12 characters').optional(),
+    default: undefined,
+    doc: 'Password for the first admin on an empty database; a random one is printed when unset.',
+    secret: true,
+  }),
+} as const
+
+type Settings = typeof SETTINGS
+export type Config = { [K in keyof Settings]: Settings[K] extends SettingDefinition<infer T> ? T : never }

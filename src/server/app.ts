@@ -1,0 +1,79 @@
+import fastifyCookie from '@fastify/cookie'
+import fastifySwagger from '@fastify/swagger'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import { auditRoutes } from '../auth/audit.routes.js'
+import { authRoutes } from '../auth/auth.routes.js'
+import { tokensRoutes } from '../auth/tokens.routes.js'
+import { usersRoutes } from '../auth/users.routes.js'
+import { registerAuthHooks } from './auth-hooks.js'
+import type { App, AppContext } from './context.js'
+import { errorHandler, notFoundHandler } from './errors.js'
+import { healthRoutes } from './health.routes.js'
+
+export const API_VERSION = '0.1.0'
+
+/**
+ * Assembles the HTTP application: plugins, hooks, then each feature's routes. Routes stay thin;
+ * the services in `context.services` hold the logic.
+ */
+export async function buildApp(context: AppContext, logger: FastifyBaseLogger): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: context.config.bodyLimitBytes,
+    trustProxy: context.config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    // Slow clients cannot hold a socket forever.
+    requestTimeout: 120_000,
+    connectionTimeout: 130_000,
+    keepAliveTimeout: 65_000,
+    routerOptions: { maxParamLength: 500 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', String(request.id))
+    void reply.header('x-content-type-options', 'nosniff')
+    void reply.header('referrer-policy', 'no-referrer')
+  })
+
+  await app.register(fastifyCookie)
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Watchfloor API',
+        version: API_VERSION,
+        description: 'Security operations: ingest, detection, alerts, incidents.',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (wf_…)' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'wf_session' },
+        },
+      },
+      security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  registerAuthHooks(app, context.services)
+
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, tokensRoutes, auditRoutes]) {
+    await routes(app, context)
+  }
+  app.get('/api/v1/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  )
+  return app
+}

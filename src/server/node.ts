@@ -1,0 +1,57 @@
+import type { Logger } from 'pino'
+import type { Config } from '../config/settings.js'
+import { openStore } from '../store/open-store.js'
+import { buildApp } from './app.js'
+import type { App } from './context.js'
+import { createServices, type Services } from './services.js'
+
+export interface RunningNode {
+  app: App | undefined
+  services: Services
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:8470. */
+  url: string | undefined
+  /** Finishes in-flight requests, flushes pending writes, closes the database. */
+  stop(): Promise<void>
+}
+
+/** Shutdown steps registered by roles (ingest queues, detection loops) run before the store closes. */
+export type ShutdownStep = () => Promise<void>
+
+export async function startNode(
+  config: Config,
+  logger: Logger,
+  options: { onAdminCreated?: (admin: { username: string; password?: string }) => void } = {},
+): Promise<RunningNode> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  })
+  const services = createServices(store, config)
+  const admin = await services.users.ensureBootstrapAdmin(config.adminPassword)
+  if (admin) options.onAdminCreated?.(admin)
+
+  const shutdownSteps: ShutdownStep[] = []
+  let app: App | undefined
+  let url: string | undefined
+  if (config.roles.includes('web') || config.roles.includes('ingest')) {
+    app = await buildApp({ config, services }, logger)
+    url = await app.listen({ host: config.host, port: config.port })
+    logger.info({ url, engine: store.engine, roles: config.roles }, 'watchfloor is listening')
+  }
+
+  let stopping: Promise<void> | undefined
+  return {
+    app,
+    services,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        if (app) await app.close()
+        for (const step of shutdownSteps) await step()
+        await store.close()
+      })()
+      return stopping
+    },
+  }
+}
