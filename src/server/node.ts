@@ -3,6 +3,7 @@ import type { Config } from '../config/settings.js'
 import { openStore } from '../store/open-store.js'
 import { buildApp } from './app.js'
 import type { App } from './context.js'
+import { scheduleMaintenance } from './maintenance.js'
 import { createServices, type Services } from './services.js'
 
 export interface RunningNode {
@@ -32,6 +33,8 @@ export async function startNode(
   if (admin) options.onAdminCreated?.(admin)
 
   const shutdownSteps: ShutdownStep[] = []
+  if (config.roles.includes('worker'))
+    shutdownSteps.push(scheduleMaintenance(services, config.retentionDays, logger))
   let app: App | undefined
   let url: string | undefined
   if (config.roles.includes('web') || config.roles.includes('ingest')) {

@@ -6,7 +6,9 @@ import path from 'node:path'
  * `WATCHFLOOR_TEST_DATA` (default `../shared/data`). On a developer machine without it the
  * suites that need it are skipped with one line saying how to get it; in CI it must be there.
  */
-export const TEST_DATA_DIR = path.resolve(process.env.WATCHFLOOR_TEST_DATA ?? path.join(process.cwd(), '..', 'shared', 'data'))
+export const TEST_DATA_DIR = path.resolve(
+  process.env.WATCHFLOOR_TEST_DATA ?? path.join(process.cwd(), '..', 'shared', 'data'),
+)
 
 export function testDataPath(...parts: string[]): string {
   return path.join(TEST_DATA_DIR, ...parts)
