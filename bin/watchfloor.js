@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 
 const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
 if (!existsSync(compiled)) {
-  process.stderr.write('watchfloor is not built yet: run `npm run build` (or `npm start`, which builds first)\n')
+  process.stderr.write(
+    'watchfloor is not built yet: run `npm run build` (or `npm start`, which builds first)\n',
+  )
   process.exit(3)
 }
 const { main } = await import(compiled)

@@ -24,7 +24,11 @@ function run(command, args) {
 const built = path.join(root, 'dist', 'cli', 'main.js')
 if (!existsSync(built) || newestMtime(path.join(root, 'src')) > statSync(built).mtimeMs) {
   process.stderr.write('building the server (first start, or sources changed)...\n')
-  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'])
+  run(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.build.json',
+  ])
 }
 const web = path.join(root, 'web')
 if (existsSync(path.join(web, 'index.html')) && !existsSync(path.join(web, 'dist', 'index.html'))) {
@@ -34,6 +38,9 @@ if (existsSync(path.join(web, 'index.html')) && !existsSync(path.join(web, 'dist
 
 // The server runs as a child; signals sent to this process (npm forwards them) are passed on,
 // so SIGTERM still means a graceful shutdown.
-const server = spawn(process.execPath, [built, 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
+const server = spawn(process.execPath, [built, 'serve', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+})
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal))
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))

@@ -24,7 +24,9 @@ describe('watchfloor CLI', () => {
     const dir = tempDir()
     const file = path.join(dir, 'wf.yml')
     writeFileSync(file, 'server:\n  port: seventy\nstorage:\n  retentionDays: -1\n')
-    const result = await runCli(['config', 'check', '--config', file], { env: { WATCHFLOOR_ROLES: 'web,gardening' } })
+    const result = await runCli(['config', 'check', '--config', file], {
+      env: { WATCHFLOOR_ROLES: 'web,gardening' },
+    })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('3 problems')
     expect(result.stderr).toContain('server.port')
@@ -37,7 +39,13 @@ describe('watchfloor CLI', () => {
   })
 
   it('prints help for each command and refuses an unknown one', async () => {
-    for (const args of [['--help'], ['serve', '--help'], ['user', 'create', '--help'], ['token', 'create', '--help'], ['audit', 'verify', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['serve', '--help'],
+      ['user', 'create', '--help'],
+      ['token', 'create', '--help'],
+      ['audit', 'verify', '--help'],
+    ]) {
       const result = await runCli(args)
       expect(result.code, args.join(' ')).toBe(0)
       expect(result.stdout, args.join(' ')).toMatch(/Usage: watchfloor/)
@@ -86,17 +94,43 @@ describe('watchfloor CLI', () => {
       const created = await runCli(['user', 'create', 'vera', '--role', 'viewer', '--data-dir', dataDir])
       expect(created.code).toBe(0)
       expect(created.stdout).toMatch(/password: \S+/)
-      const token = await runCli(['token', 'create', '--user', 'vera', '--role', 'viewer', '--name', 'test', '--data-dir', dataDir])
+      const token = await runCli([
+        'token',
+        'create',
+        '--user',
+        'vera',
+        '--role',
+        'viewer',
+        '--name',
+        'test',
+        '--data-dir',
+        dataDir,
+      ])
       expect(token.code).toBe(0)
       const viewerToken = token.stdout.trim()
-      const escalate = await runCli(['token', 'create', '--user', 'vera', '--role', 'admin', '--name', 'x', '--data-dir', dataDir])
+      const escalate = await runCli([
+        'token',
+        'create',
+        '--user',
+        'vera',
+        '--role',
+        'admin',
+        '--name',
+        'x',
+        '--data-dir',
+        dataDir,
+      ])
       expect(escalate.code).toBe(2)
 
       const server = await startServerProcess(['--data-dir', dataDir])
       expect(server.adminPassword).toBeUndefined()
       const headers = { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' }
       expect((await fetch(`${server.url}/api/v1/auth/me`, { headers })).status).toBe(200)
-      const write = await fetch(`${server.url}/api/v1/users`, { method: 'POST', headers, body: JSON.stringify({ username: 'z', password: 'long enough password', role: 'viewer' }) })
+      const write = await fetch(`${server.url}/api/v1/users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ username: 'z', password: 'long enough password', role: 'viewer' }),
+      })
       expect(write.status).toBe(403)
       server.child.kill('SIGTERM')
       expect(await server.exited).toBe(0)

@@ -13,7 +13,14 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride()
-  for (const register of [registerServe, registerMigrate, registerUser, registerToken, registerAudit, registerConfig]) {
+  for (const register of [
+    registerServe,
+    registerMigrate,
+    registerUser,
+    registerToken,
+    registerAudit,
+    registerConfig,
+  ]) {
     register(program)
   }
   return program

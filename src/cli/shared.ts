@@ -29,10 +29,16 @@ export function withStorageFlags(command: Command): Command {
   return command
     .option('-c, --config <file>', 'YAML configuration file (or WATCHFLOOR_CONFIG)')
     .option('--data-dir <dir>', 'data folder for the embedded database (or WATCHFLOOR_DATA_DIR)')
-    .option('--database-url <url>', 'PostgreSQL URL instead of the embedded database (or WATCHFLOOR_DATABASE_URL)')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL instead of the embedded database (or WATCHFLOOR_DATABASE_URL)',
+    )
 }
 
-export function configFromFlags(flags: StorageFlags & Partial<Record<keyof Config, unknown>>, extra: Partial<Record<keyof Config, unknown>> = {}): Config {
+export function configFromFlags(
+  flags: StorageFlags & Partial<Record<keyof Config, unknown>>,
+  extra: Partial<Record<keyof Config, unknown>> = {},
+): Config {
   return loadConfig({
     file: flags.config,
     overrides: { dataDir: flags.dataDir, databaseUrl: flags.databaseUrl, ...extra },
@@ -40,7 +46,10 @@ export function configFromFlags(flags: StorageFlags & Partial<Record<keyof Confi
 }
 
 /** Opens the store for a one-shot command; changes are audited as the system acting from the CLI. */
-export async function withServices<T>(flags: StorageFlags, work: (services: Services, config: Config) => Promise<T>): Promise<T> {
+export async function withServices<T>(
+  flags: StorageFlags,
+  work: (services: Services, config: Config) => Promise<T>,
+): Promise<T> {
   const config = configFromFlags(flags)
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
   try {
@@ -56,8 +65,14 @@ export { CLI_ORIGIN }
 /** Prints rows as an aligned table. */
 export function printTable(rows: Record<string, unknown>[], columns: string[]): void {
   const cells = rows.map((row) => columns.map((column) => formatCell(row[column])))
-  const widths = columns.map((column, index) => Math.max(column.length, ...cells.map((line) => line[index]!.length)))
-  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index]!)).join('  ').trimEnd()
+  const widths = columns.map((column, index) =>
+    Math.max(column.length, ...cells.map((line) => line[index]!.length)),
+  )
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => value.padEnd(widths[index]!))
+      .join('  ')
+      .trimEnd()
   process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n`)
   for (const values of cells) process.stdout.write(`${line(values)}\n`)
 }
@@ -82,6 +97,8 @@ export function reportError(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n`)
     return error.code === 'database_unavailable' ? EXIT.unavailable : EXIT.failure
   }
-  process.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.stderr.write(
+    `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
   return EXIT.failure
 }

@@ -12,14 +12,22 @@ export interface CliResult {
 
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   // The test's own WATCHFLOOR_* settings must not leak into the process under test.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('WATCHFLOOR_')))
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('WATCHFLOOR_')),
+  )
   return { ...base, WATCHFLOOR_LOG_LEVEL: 'warn', ...env }
 }
 
 /** Runs `watchfloor <args>` as a real process (through tsx, no build needed). */
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: cliEnv(options.env ?? {}) })
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: cliEnv(options.env ?? {}),
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -45,7 +53,10 @@ export interface ServerProcess {
 /** Starts `watchfloor serve` on a free port and resolves once it listens. */
 export function startServerProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', ...args], { cwd: ROOT, env: cliEnv(env) })
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: cliEnv(env),
+    })
     let stderr = ''
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), 30_000)
@@ -55,7 +66,13 @@ export function startServerProcess(args: string[], env: Record<string, string> =
       const listening = /listening on (http:\/\/[\d.:]+)/.exec(stderr)
       if (listening) {
         clearTimeout(timer)
-        resolve({ child, url: listening[1]!, adminPassword: /password: (\S+)/.exec(stderr)?.[1], stderr: () => stderr, exited })
+        resolve({
+          child,
+          url: listening[1]!,
+          adminPassword: /password: (\S+)/.exec(stderr)?.[1],
+          stderr: () => stderr,
+          exited,
+        })
       }
     })
     void exited.then((code) => {

@@ -5,7 +5,9 @@ import { CliExit, EXIT, type StorageFlags, withServices, withStorageFlags } from
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the tamper-evident audit log')
   withStorageFlags(audit.command('verify'))
-    .description('re-hash the audit chain; exits 1 and names the first broken entry after any edit or deletion')
+    .description(
+      're-hash the audit chain; exits 1 and names the first broken entry after any edit or deletion',
+    )
     .action(async (flags: StorageFlags) => {
       const result = await withServices(flags, (services) => verifyAuditChain(services.store))
       if (result.ok) {
@@ -13,6 +15,9 @@ export function registerAudit(program: Command): void {
         return
       }
       const broken = result.firstBroken!
-      throw new CliExit(EXIT.failure, `audit log BROKEN at entry seq=${broken.seq}: ${broken.reason} (${result.checked} entries before it verified)`)
+      throw new CliExit(
+        EXIT.failure,
+        `audit log BROKEN at entry seq=${broken.seq}: ${broken.reason} (${result.checked} entries before it verified)`,
+      )
     })
 }

@@ -13,12 +13,18 @@ export function registerConfig(program: Command): void {
       if (flags.list) {
         for (const definition of Object.values(SETTINGS)) {
           const fallback = definition.default === undefined ? '(unset)' : JSON.stringify(definition.default)
-          process.stdout.write(`${definition.env}  [${definition.key}]  default ${fallback}${definition.secret ? '  (secret; also _FILE)' : ''}\n    ${definition.doc}\n`)
+          process.stdout.write(
+            `${definition.env}  [${definition.key}]  default ${fallback}${definition.secret ? '  (secret; also _FILE)' : ''}\n    ${definition.doc}\n`,
+          )
         }
         return
       }
       const resolved = loadConfig({ file: flags.config })
-      const shown = { ...resolved, databaseUrl: resolved.databaseUrl ? '(set)' : undefined, adminPassword: resolved.adminPassword ? '(set)' : undefined }
+      const shown = {
+        ...resolved,
+        databaseUrl: resolved.databaseUrl ? '(set)' : undefined,
+        adminPassword: resolved.adminPassword ? '(set)' : undefined,
+      }
       process.stdout.write(`configuration is valid\n${JSON.stringify(shown, null, 2)}\n`)
     })
 }

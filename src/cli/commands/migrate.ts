@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { openStore } from '../../store/open-store.js'
 import { migrateToLatest } from '../../store/migrate.js'
+import { openStore } from '../../store/open-store.js'
 import { configFromFlags, type StorageFlags, withStorageFlags } from '../shared.js'
 
 export function registerMigrate(program: Command): void {
@@ -8,10 +8,17 @@ export function registerMigrate(program: Command): void {
     .description('apply pending database migrations (serve also does this at start-up)')
     .action(async (flags: StorageFlags) => {
       const config = configFromFlags(flags)
-      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false, poolSize: 2 })
+      const store = await openStore({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        migrate: false,
+        poolSize: 2,
+      })
       try {
         const { applied } = await migrateToLatest(store)
-        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n')
+        process.stdout.write(
+          applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
+        )
       } finally {
         await store.close()
       }

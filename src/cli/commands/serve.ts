@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { startNode } from '../../server/node.js'
 import { createLogger } from '../../server/logger.js'
+import { startNode } from '../../server/node.js'
 import { configFromFlags, type StorageFlags, withStorageFlags } from '../shared.js'
 
 interface ServeFlags extends StorageFlags {
@@ -27,11 +27,16 @@ export function registerServe(program: Command): void {
                 `  password: ${admin.password}`,
                 'This password is shown once. Log in and change it (POST /api/v1/auth/password).',
               ]
-            : [`First start: created the administrator account "${admin.username}" with the configured password.`]
+            : [
+                `First start: created the administrator account "${admin.username}" with the configured password.`,
+              ]
           process.stderr.write(`\n${lines.join('\n')}\n\n`)
         },
       })
-      if (node.url) process.stderr.write(`Watchfloor is listening on ${node.url} (${node.services.store.engine} database)\n`)
+      if (node.url)
+        process.stderr.write(
+          `Watchfloor is listening on ${node.url} (${node.services.store.engine} database)\n`,
+        )
 
       let signals = 0
       const shutdown = (signal: string) => {
