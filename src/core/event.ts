@@ -24,4 +24,9 @@ export interface NormalisedEvent {
   ecs: Record<string, unknown>
   /** The event as received, parsed as JSON (or `{ message }` for a text line). */
   original: Record<string, unknown>
+  /**
+   * The original as JSON text, when the parser already has it (a JSON line as received): stored
+   * as is, byte for byte, and it spares the ingest path a second JSON.stringify.
+   */
+  originalJson?: string
 }

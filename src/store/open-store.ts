@@ -66,7 +66,7 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
     engine: 'duckdb',
     db,
     ddl: duckdbSchemaDialect,
-    events: duckdbEventStore(db),
+    events: duckdbEventStore(db, dialect.driver),
     locks: duckdbChainLock,
     transaction: (work) => db.transaction().execute(work),
     async ping() {

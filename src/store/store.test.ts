@@ -35,6 +35,20 @@ for (const engine of ENGINES) {
       expect(last.original).toMatchObject({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational' })
     })
 
+    it('commits a large batch in order and keeps the original JSON text as received', async () => {
+      const events = Array.from({ length: 5_000 }, (_, index) => {
+        const text = `{"EventID":4624,"n":${index},"TargetUserName":"svc_${index}"}`
+        return buildEvent({ original: JSON.parse(text), originalJson: text, userName: `svc_${index}` })
+      })
+      const seqs = await ctx.store.events.append(events)
+      expect(seqs).toHaveLength(5_000)
+      expect(seqs.every((seq, index) => index === 0 || seq === seqs[index - 1]! + 1)).toBe(true)
+      const rows = await ctx.store.events.readAfter(seqs[4_000]! - 1, 3)
+      expect(rows.map((row) => row.user_name)).toEqual(['svc_4000', 'svc_4001', 'svc_4002'])
+      expect(rows[0]!.original).toEqual({ EventID: 4624, n: 4000, TargetUserName: 'svc_4000' })
+      expect(await ctx.store.events.count()).toBe(5_000)
+    })
+
     it('keeps event time and received time apart, to the millisecond', async () => {
       const timestamp = new Date('2026-11-20T08:15:30.123Z')
       const receivedAt = new Date('2026-11-20T08:16:00.456Z')

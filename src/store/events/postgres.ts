@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../schema.js'
-import { countEvents, insertEventRows, readEventsAfter } from './common.js'
+import type { NormalisedEvent } from '../../core/event.js'
+import { countEvents, readEventsAfter } from './common.js'
 import type { EventStore } from './event-store.js'
 
 const DAY_MS = 86_400_000
@@ -54,7 +55,7 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
   }
 
   return {
-    append: (events) => db.transaction().execute((trx) => insertEventRows(trx, events)),
+    append: (events) => (events.length === 0 ? Promise.resolve([]) : insertByUnnest(db, events)),
     readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
     async prepareDays(days) {
       for (const day of days) await ensurePartition(dayStart(day))
@@ -82,4 +83,53 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
     },
     count: () => countEvents(db),
   }
+}
+
+/**
+ * One INSERT … SELECT FROM unnest(arrays) per batch: thirteen parameters whatever the batch
+ * size, so PostgreSQL parses and plans once per batch instead of once per row.
+ */
+async function insertByUnnest(db: Kysely<Database>, events: readonly NormalisedEvent[]): Promise<number[]> {
+  const size = events.length
+  const columns = {
+    eventTime: new Array<string>(size),
+    receivedAt: new Array<string>(size),
+    source: new Array<string>(size),
+    dataset: new Array<string | null>(size),
+    eventCode: new Array<string | null>(size),
+    hostName: new Array<string | null>(size),
+    userName: new Array<string | null>(size),
+    sourceIp: new Array<string | null>(size),
+    destinationIp: new Array<string | null>(size),
+    processName: new Array<string | null>(size),
+    commandLine: new Array<string | null>(size),
+    original: new Array<string>(size),
+  }
+  for (let row = 0; row < size; row++) {
+    const event = events[row]!
+    columns.eventTime[row] = event.timestamp.toISOString()
+    columns.receivedAt[row] = event.receivedAt.toISOString()
+    columns.source[row] = event.source
+    columns.dataset[row] = event.dataset
+    columns.eventCode[row] = event.eventCode
+    columns.hostName[row] = event.hostName
+    columns.userName[row] = event.userName
+    columns.sourceIp[row] = event.sourceIp
+    columns.destinationIp[row] = event.destinationIp
+    columns.processName[row] = event.processName
+    columns.commandLine[row] = event.processCommandLine
+    // PostgreSQL text cannot hold NUL; JSON escapes it as \u0000, which jsonb also refuses.
+    const json = event.originalJson ?? JSON.stringify(event.original)
+    columns.original[row] = json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json
+  }
+  const result = await sql<{ seq: number }>`
+    INSERT INTO events (event_time, received_at, source, dataset, event_code, host_name, user_name,
+      source_ip, destination_ip, process_name, process_command_line, original)
+    SELECT * FROM unnest(
+      ${columns.eventTime}::timestamptz[], ${columns.receivedAt}::timestamptz[], ${columns.source}::text[],
+      ${columns.dataset}::text[], ${columns.eventCode}::text[], ${columns.hostName}::text[], ${columns.userName}::text[],
+      ${columns.sourceIp}::text[], ${columns.destinationIp}::text[], ${columns.processName}::text[],
+      ${columns.commandLine}::text[], ${columns.original}::jsonb[])
+    RETURNING seq`.execute(db)
+  return result.rows.map((row) => row.seq)
 }

@@ -15,7 +15,7 @@ export function eventToRow(event: NormalisedEvent): Insertable<EventsTable> {
     destination_ip: event.destinationIp,
     process_name: event.processName,
     process_command_line: event.processCommandLine,
-    original: JSON.stringify(event.original),
+    original: event.originalJson ?? JSON.stringify(event.original),
   }
 }
 
