@@ -11,6 +11,10 @@ import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
+import { deadLettersRoutes } from '../ingest/http/dead-letters.routes.js'
+import { ingestRoutes } from '../ingest/http/ingest.routes.js'
+import { metricsRoutes } from '../ingest/http/metrics.routes.js'
+import { sourcesRoutes } from '../ingest/http/sources.routes.js'
 import { registerAuthHooks } from './auth-hooks.js'
 import type { App, AppContext } from './context.js'
 import { errorHandler, notFoundHandler } from './errors.js'
@@ -69,7 +73,17 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
   })
   registerAuthHooks(app, context.services)
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, tokensRoutes, auditRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    usersRoutes,
+    tokensRoutes,
+    auditRoutes,
+    sourcesRoutes,
+    deadLettersRoutes,
+    ingestRoutes,
+    metricsRoutes,
+  ]) {
     await routes(app, context)
   }
   app.get('/api/v1/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>

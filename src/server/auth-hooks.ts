@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
+import type { Role } from '../auth/roles.js'
 import { roleAllows } from '../auth/roles.js'
 import { AuthenticationError, ForbiddenError } from '../core/errors.js'
-import type { App, RouteAccess } from './context.js'
+import { isIngestToken } from '../ingest/sources.service.js'
+import { type App, INGEST_USER_ROLE, type RouteAccess } from './context.js'
 import type { Services } from './services.js'
 
 export const SESSION_COOKIE = 'wf_session'
@@ -25,6 +27,7 @@ function needsDeclaredAccess(url: string): boolean {
 
 export function registerAuthHooks(app: App, services: Services): void {
   app.decorateRequest('actor', null)
+  app.decorateRequest('ingestSource', null)
   app.decorateRequest('auditTrail', null as never)
 
   const catalog: CatalogedRoute[] = []
@@ -45,6 +48,10 @@ export function registerAuthHooks(app: App, services: Services): void {
     request.auditTrail = { entries: 0 }
     const access = request.routeOptions.config?.access
     if (access === undefined || access === 'public') return
+    if (access === 'ingest') {
+      await authenticateIngest(request, services)
+      return
+    }
     const actor = await authenticate(request, services)
     if (!actor) throw new AuthenticationError('authentication required: send a bearer token or log in')
     if (actor.sessionIdHash && !SAFE_METHODS.has(request.method)) {
@@ -79,6 +86,50 @@ export function registerAuthHooks(app: App, services: Services): void {
       )
     }
   })
+}
+
+/**
+ * Shippers authenticate as their protocol allows: `Bearer <token>` (HTTP, OTLP), `Splunk <token>`
+ * (HEC), `ApiKey base64(id:token)` or Basic with the token as password (Elasticsearch clients).
+ */
+export function presentedCredential(header: string | undefined): string | undefined {
+  if (!header) return undefined
+  const space = header.indexOf(' ')
+  if (space < 0) return undefined
+  const scheme = header.slice(0, space).toLowerCase()
+  const value = header.slice(space + 1).trim()
+  if (scheme === 'bearer' || scheme === 'splunk') return value
+  if (scheme === 'apikey' || scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    return colon >= 0 ? decoded.slice(colon + 1) : decoded
+  }
+  return undefined
+}
+
+async function authenticateIngest(request: FastifyRequest, services: Services): Promise<void> {
+  const credential = presentedCredential(request.headers.authorization)
+  if (!credential)
+    throw new AuthenticationError('authentication required: send the source ingest token or an API token')
+  if (isIngestToken(credential)) {
+    const source = await services.sources.authenticateIngestToken(credential)
+    if (!source) throw new AuthenticationError('unknown, rotated or disabled ingest token')
+    request.ingestSource = source
+    return
+  }
+  const actor = await services.tokens.authenticate(credential)
+  if (!actor) throw new AuthenticationError('unknown, revoked or expired token')
+  if (!roleAllows(actor.role, INGEST_USER_ROLE)) {
+    throw new ForbiddenError(
+      `sending events needs a source ingest token or the ${INGEST_USER_ROLE} role; you have ${actor.role}`,
+    )
+  }
+  request.actor = actor
+}
+
+/** The role a person's token needs for a route: what the security test checks against. */
+export function minimumRole(access: Exclude<RouteAccess, 'public'>): Role {
+  return access === 'ingest' ? INGEST_USER_ROLE : access
 }
 
 async function authenticate(request: FastifyRequest, services: Services): Promise<Actor | undefined> {

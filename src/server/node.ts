@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config/settings.js'
+import { startSyslogIfConfigured } from '../ingest/syslog/start.js'
 import { openStore } from '../store/open-store.js'
 import { buildApp } from './app.js'
 import type { App } from './context.js'
@@ -35,6 +36,10 @@ export async function startNode(
   const shutdownSteps: ShutdownStep[] = []
   if (config.roles.includes('worker'))
     shutdownSteps.push(scheduleMaintenance(services, config.retentionDays, logger))
+  if (config.roles.includes('ingest')) {
+    const syslog = await startSyslogIfConfigured(config, services, logger)
+    if (syslog) shutdownSteps.unshift(() => syslog.close())
+  }
   let app: App | undefined
   let url: string | undefined
   if (config.roles.includes('web') || config.roles.includes('ingest')) {
@@ -52,6 +57,8 @@ export async function startNode(
       stopping ??= (async () => {
         if (app) await app.close()
         for (const step of shutdownSteps) await step()
+        // Everything accepted is committed before the database closes.
+        await services.ingest.queue.drain()
         await store.close()
       })()
       return stopping

@@ -2,6 +2,13 @@ import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
 import type { Config } from '../config/settings.js'
+import { DeadLettersService } from '../ingest/dead-letters.service.js'
+import { IngestMetrics } from '../ingest/ingest.metrics.js'
+import { IngestService } from '../ingest/ingest.service.js'
+import { isKnownParser, parseRecord } from '../ingest/parsing.js'
+import { createBatchCommitter } from '../ingest/pipeline/commit-batch.js'
+import { DEFAULT_QUEUE_LIMITS, IngestQueue } from '../ingest/pipeline/ingest-queue.js'
+import { SourcesService } from '../ingest/sources.service.js'
 import type { Store } from '../store/store.js'
 
 /** The service objects, built once per process and shared by routes, workers and the CLI. */
@@ -10,13 +17,39 @@ export interface Services {
   users: UsersService
   tokens: TokensService
   sessions: SessionsService
+  sources: SourcesService
+  ingest: IngestService
+  deadLetters: DeadLettersService
+  metrics: IngestMetrics
 }
 
-export function createServices(store: Store, config: Pick<Config, 'sessionTtlHours'>): Services {
+export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
+  Partial<Pick<Config, 'ingestQueueMaxEvents' | 'ingestQueueMaxBytes'>>
+
+export function createServices(store: Store, config: ServicesConfig): Services {
+  const metrics = new IngestMetrics()
+  const queue = new IngestQueue(
+    createBatchCommitter(store),
+    {
+      ...DEFAULT_QUEUE_LIMITS,
+      maxEvents: config.ingestQueueMaxEvents ?? DEFAULT_QUEUE_LIMITS.maxEvents,
+      maxBytes: config.ingestQueueMaxBytes ?? DEFAULT_QUEUE_LIMITS.maxBytes,
+    },
+    (stats) => {
+      metrics.commitSeconds.observe(stats.ms / 1000)
+      metrics.commitEvents.observe(stats.events)
+    },
+  )
+  metrics.watchQueue(queue)
+  const sources = new SourcesService(store, isKnownParser)
   return {
     store,
     users: new UsersService(store),
     tokens: new TokensService(store),
     sessions: new SessionsService(store, config.sessionTtlHours * 3_600_000),
+    sources,
+    ingest: new IngestService(queue, parseRecord, metrics),
+    deadLetters: new DeadLettersService(store, sources, queue, parseRecord),
+    metrics,
   }
 }

@@ -76,12 +76,51 @@ export interface AuditLogTable {
   hash: string
 }
 
+export interface SourcesTable {
+  id: Generated<number>
+  name: string
+  description: string | null
+  parser: string
+  timezone: string
+  expected_interval_seconds: number | null
+  ingest_lookup_id: string | null
+  ingest_secret_hash: string | null
+  enabled: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+  last_event_at: Timestamp | null
+  last_received_at: Timestamp | null
+  events_total: Generated<number>
+  dead_letters_total: Generated<number>
+  silent_since: Timestamp | null
+}
+
+export interface DeadLettersTable {
+  id: Generated<number>
+  received_at: Timestamp
+  source: string
+  parser: string | null
+  /** Which input it came through: http, bulk, hec, otlp, syslog, file. */
+  input: string
+  reason: string
+  /** Where in the input: line number, bulk item, JSON path. */
+  location: string | null
+  raw: string
+  raw_encoding: 'utf8' | 'base64'
+  raw_truncated: Generated<boolean>
+  replayed_at: Timestamp | null
+  replay_count: Generated<number>
+  context: Json | null
+}
+
 export interface Database {
   events: EventsTable
   users: UsersTable
   api_tokens: ApiTokensTable
   sessions: SessionsTable
   audit_log: AuditLogTable
+  sources: SourcesTable
+  dead_letters: DeadLettersTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -89,3 +128,5 @@ export type NewUser = Insertable<UsersTable>
 export type ApiTokenRow = Selectable<ApiTokensTable>
 export type AuditRow = Selectable<AuditLogTable>
 export type EventRow = Selectable<EventsTable>
+export type SourceRow = Selectable<SourcesTable>
+export type DeadLetterRow = Selectable<DeadLettersTable>

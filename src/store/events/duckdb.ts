@@ -30,7 +30,10 @@ function micros(date: Date): DuckDBValue {
 export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): EventStore {
   let lastSeq: number | undefined
 
-  async function appendBatch(connection: DuckDBConnection, events: readonly NormalisedEvent[]): Promise<number[]> {
+  async function appendBatch(
+    connection: DuckDBConnection,
+    events: readonly NormalisedEvent[],
+  ): Promise<number[]> {
     if (lastSeq === undefined) {
       const reader = await connection.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events')
       lastSeq = Number(reader.getRows()[0]?.[0] ?? 0)
@@ -40,7 +43,9 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
     try {
       const appender = await connection.createAppender('events')
       for (let start = 0; start < events.length; start += CHUNK_ROWS) {
-        appender.appendDataChunk(buildChunk(events, start, Math.min(events.length, start + CHUNK_ROWS), firstSeq))
+        appender.appendDataChunk(
+          buildChunk(events, start, Math.min(events.length, start + CHUNK_ROWS), firstSeq),
+        )
       }
       appender.flushSync()
       appender.closeSync()
@@ -54,7 +59,10 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
   }
 
   return {
-    append: (events) => (events.length === 0 ? Promise.resolve([]) : driver.runExclusive((connection) => appendBatch(connection, events))),
+    append: (events) =>
+      events.length === 0
+        ? Promise.resolve([])
+        : driver.runExclusive((connection) => appendBatch(connection, events)),
     readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
     async deleteOlderThan(cutoff) {
       const result = await db.deleteFrom('events').where('event_time', '<', cutoff).executeTakeFirst()
@@ -65,7 +73,12 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
   }
 }
 
-function buildChunk(events: readonly NormalisedEvent[], start: number, end: number, firstSeq: number): DuckDBDataChunk {
+function buildChunk(
+  events: readonly NormalisedEvent[],
+  start: number,
+  end: number,
+  firstSeq: number,
+): DuckDBDataChunk {
   const size = end - start
   const columns: DuckDBValue[][] = COLUMN_TYPES.map(() => new Array<DuckDBValue>(size))
   for (let row = 0; row < size; row++) {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
-import type { Database } from '../schema.js'
 import type { NormalisedEvent } from '../../core/event.js'
+import type { Database } from '../schema.js'
 import { countEvents, readEventsAfter } from './common.js'
 import type { EventStore } from './event-store.js'
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { SchemaDialect } from '../ddl/schema-dialect.js'
 import * as foundation from './001-foundation.js'
+import * as ingest from './002-ingest.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -9,4 +10,5 @@ export interface StoreMigration {
 /** Every migration, in order. Names are permanent once released: add, never rename. */
 export const MIGRATIONS: Record<string, StoreMigration> = {
   '001-foundation': foundation,
+  '002-ingest': ingest,
 }

@@ -1,0 +1,98 @@
+import type { NormalisedEvent } from '../core/event.js'
+import type { SourceRow } from '../store/schema.js'
+import type { IngestMetrics } from './ingest.metrics.js'
+import type { NewDeadLetter } from './pipeline/dead-letter.js'
+import type { IngestQueue } from './pipeline/ingest-queue.js'
+import type { ParseRecord } from './pipeline/parse-port.js'
+
+/** One record as an input received it, and where it was in that input (for error messages). */
+export interface RawRecord {
+  raw: string | Record<string, unknown>
+  /** e.g. `line 12`, `item 3`, `record 7`. */
+  location: string
+}
+
+export type RecordResult = { ok: true; events: number } | { ok: false; reason: string }
+
+export interface SubmitResult {
+  /** Events committed. */
+  accepted: number
+  /** Records kept in the dead-letter table instead. */
+  deadLettered: number
+  /** One entry per record, in order. */
+  records: RecordResult[]
+  seqs: number[]
+}
+
+export interface SubmitRequest {
+  source: SourceRow
+  /** Which input: http, bulk, hec, otlp, syslog, file, replay. */
+  input: string
+  records: readonly RawRecord[]
+  bytes: number
+  receivedAt?: Date
+  /** `refuse` answers QueueFullError at once (HTTP 429); `wait` waits for room (stream inputs, imports). */
+  whenFull?: 'refuse' | 'wait'
+}
+
+/**
+ * The ingest path shared by every input: parse each record with the source's parser, keep what
+ * fails as a dead letter with its reason, and resolve only once everything is committed.
+ */
+export class IngestService {
+  constructor(
+    readonly queue: IngestQueue,
+    private readonly parse: ParseRecord,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const receivedAt = request.receivedAt ?? new Date()
+    const { source } = request
+    const events: NormalisedEvent[] = []
+    const deadLetters: NewDeadLetter[] = []
+    const records: RecordResult[] = []
+    for (const record of request.records) {
+      const outcome = this.parse({
+        raw: record.raw,
+        source: source.name,
+        parser: source.parser,
+        receivedAt,
+        timezone: source.timezone,
+      })
+      if ('events' in outcome) {
+        for (const event of outcome.events) events.push(event)
+        records.push({ ok: true, events: outcome.events.length })
+      } else {
+        const reason = outcome.error.path
+          ? `${outcome.error.path}: ${outcome.error.reason}`
+          : outcome.error.reason
+        records.push({ ok: false, reason })
+        deadLetters.push({
+          receivedAt,
+          source: source.name,
+          parser: source.parser,
+          input: request.input,
+          reason,
+          location: record.location,
+          raw: typeof record.raw === 'string' ? record.raw : JSON.stringify(record.raw),
+        })
+      }
+    }
+    this.metrics.bytes.inc({ source: source.name }, request.bytes)
+    const submission = { events, deadLetters, bytes: request.bytes }
+    try {
+      const { seqs } =
+        request.whenFull === 'wait'
+          ? await this.queue.offerWhenSpace(submission)
+          : await this.queue.offer(submission)
+      this.metrics.events.inc({ source: source.name }, events.length)
+      if (deadLetters.length > 0) this.metrics.parseErrors.inc({ source: source.name }, deadLetters.length)
+      return { accepted: events.length, deadLettered: deadLetters.length, records, seqs }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ingest_queue_full')
+        this.metrics.rejected.inc({ input: request.input })
+      throw error
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Splits a syslog TCP stream into messages (RFC 6587): octet counting (`<length> <message>`)
+ * when a frame starts with a digit, otherwise non-transparent framing ending at LF (or NUL).
+ * The framer keeps what it cannot yet complete for the next chunk, up to `maxMessageBytes`.
+ */
+export class SyslogFramer {
+  #buffer: Buffer = Buffer.alloc(0)
+
+  constructor(private readonly maxMessageBytes = 64 * 1024) {}
+
+  /** Feeds a chunk; returns the complete messages and any framing errors found. */
+  push(chunk: Buffer): { messages: string[]; errors: string[] } {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
+    const messages: string[] = []
+    const errors: string[] = []
+    let offset = 0
+    const buffer = this.#buffer
+    while (offset < buffer.length) {
+      const first = buffer[offset]!
+      if (first === 0x0a || first === 0x0d || first === 0x00) {
+        offset += 1
+        continue
+      }
+      if (first >= 0x30 && first <= 0x39) {
+        const space = buffer.indexOf(0x20, offset)
+        const digits = space < 0 ? buffer.length - offset : space - offset
+        if (space >= 0 && digits <= 10 && isDigits(buffer, offset, space)) {
+          const length = Number(buffer.toString('latin1', offset, space))
+          if (length > this.maxMessageBytes) {
+            errors.push(
+              `octet-counted frame of ${length} bytes exceeds the ${this.maxMessageBytes}-byte limit`,
+            )
+            // Skip the oversized frame's bytes so the stream stays in step.
+            if (space + 1 + length <= buffer.length) {
+              offset = space + 1 + length
+              continue
+            }
+            break
+          }
+          if (space + 1 + length > buffer.length) break
+          messages.push(buffer.toString('utf8', space + 1, space + 1 + length))
+          offset = space + 1 + length
+          continue
+        }
+        if (space < 0 && digits <= 10) break // the length prefix is still arriving
+      }
+      let end = buffer.indexOf(0x0a, offset)
+      const nul = buffer.indexOf(0x00, offset)
+      if (nul >= 0 && (end < 0 || nul < end)) end = nul
+      if (end < 0) {
+        if (buffer.length - offset > this.maxMessageBytes) {
+          errors.push(`a line longer than ${this.maxMessageBytes} bytes was cut`)
+          messages.push(buffer.toString('utf8', offset, offset + this.maxMessageBytes))
+          offset = buffer.length
+        }
+        break
+      }
+      let stop = end
+      if (stop > offset && buffer[stop - 1] === 0x0d) stop -= 1
+      messages.push(buffer.toString('utf8', offset, stop))
+      offset = end + 1
+    }
+    this.#buffer = offset >= buffer.length ? Buffer.alloc(0) : buffer.subarray(offset)
+    return { messages, errors }
+  }
+
+  /** What is left when the connection closes: a last line without its LF still counts. */
+  flush(): string[] {
+    const rest = this.#buffer.toString('utf8').trim()
+    this.#buffer = Buffer.alloc(0)
+    return rest ? [rest] : []
+  }
+}
+
+function isDigits(buffer: Buffer, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    const byte = buffer[index]!
+    if (byte < 0x30 || byte > 0x39) return false
+  }
+  return to > from
+}
