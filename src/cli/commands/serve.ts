@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { createLogger } from '../../server/logger.js'
-import { startNode } from '../../server/node.js'
+import { type RunningNode, startNode } from '../../server/node.js'
 import { configFromFlags, type StorageFlags, withStorageFlags } from '../shared.js'
 
 interface ServeFlags extends StorageFlags {
@@ -18,32 +18,19 @@ export function registerServe(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const config = configFromFlags(flags, { roles: flags.roles, port: flags.port, host: flags.host })
       const logger = createLogger(config)
-      const node = await startNode(config, logger, {
-        onAdminCreated: (admin) => {
-          const lines = admin.password
-            ? [
-                'First start: created the administrator account.',
-                `  username: ${admin.username}`,
-                `  password: ${admin.password}`,
-                'This password is shown once. Log in and change it (POST /api/v1/auth/password).',
-              ]
-            : [
-                `First start: created the administrator account "${admin.username}" with the configured password.`,
-              ]
-          process.stderr.write(`\n${lines.join('\n')}\n\n`)
-        },
-      })
-      if (node.url)
-        process.stderr.write(
-          `Watchfloor is listening on ${node.url} (${node.services.store.engine} database)\n`,
-        )
-
+      // Signal handlers go in before anything starts, so a SIGTERM during start-up is a clean stop too.
+      let node: RunningNode | undefined
+      let stopRequested: string | undefined
       let signals = 0
       const shutdown = (signal: string) => {
         signals += 1
         if (signals > 1) {
           logger.warn({ signal }, 'second signal: exiting at once')
           process.exit(1)
+        }
+        if (!node) {
+          stopRequested = signal
+          return
         }
         logger.info({ signal }, 'shutting down: finishing in-flight requests and pending writes')
         const timer = setTimeout(() => {
@@ -65,5 +52,29 @@ export function registerServe(program: Command): void {
       }
       process.on('SIGTERM', () => shutdown('SIGTERM'))
       process.on('SIGINT', () => shutdown('SIGINT'))
+
+      node = await startNode(config, logger, {
+        onAdminCreated: (admin) => {
+          const lines = admin.password
+            ? [
+                'First start: created the administrator account.',
+                `  username: ${admin.username}`,
+                `  password: ${admin.password}`,
+                'This password is shown once. Log in and change it (POST /api/v1/auth/password).',
+              ]
+            : [
+                `First start: created the administrator account "${admin.username}" with the configured password.`,
+              ]
+          process.stderr.write(`\n${lines.join('\n')}\n\n`)
+        },
+      })
+      if (node.url)
+        process.stderr.write(
+          `Watchfloor is listening on ${node.url} (${node.services.store.engine} database)\n`,
+        )
+      if (stopRequested) {
+        signals = 0
+        shutdown(stopRequested)
+      }
     })
 }
