@@ -21,17 +21,21 @@ export async function runMaintenance(
   return { eventsDropped, sessionsDropped }
 }
 
-export function scheduleMaintenance(
-  services: Services,
-  retentionDays: number,
+/**
+ * Runs `task` now and every `intervalMs`, never two at once; failures are logged and retried on
+ * the next tick. Returns a stop function that waits for a run in progress.
+ */
+export function scheduleTask(
+  name: string,
+  intervalMs: number,
+  task: () => Promise<unknown>,
   logger: Logger,
-  intervalMs = 3_600_000,
 ): () => Promise<void> {
   let running: Promise<void> | undefined
   const tick = () => {
-    running ??= runMaintenance(services, retentionDays)
-      .then((result) => logger.info(result, 'maintenance done'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'maintenance failed; will retry'))
+    running ??= task()
+      .then((result) => logger.debug({ task: name, result }, 'scheduled task done'))
+      .catch((error: unknown) => logger.warn({ err: error, task: name }, 'scheduled task failed; will retry'))
       .finally(() => {
         running = undefined
       })

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config/settings.js'
+import { checkSources } from '../ingest/source-monitor.js'
 import { startSyslogIfConfigured } from '../ingest/syslog/start.js'
 import { openStore } from '../store/open-store.js'
 import { buildApp } from './app.js'
 import type { App } from './context.js'
-import { scheduleMaintenance } from './maintenance.js'
+import { runMaintenance, scheduleTask } from './maintenance.js'
 import { createServices, type Services } from './services.js'
 
 export interface RunningNode {

@@ -113,6 +113,31 @@ export interface DeadLettersTable {
   context: Json | null
 }
 
+export interface DetectionsTable {
+  id: Generated<number>
+  created_at: Timestamp
+  /** When it happened: the (last) matched event's time, or when a monitor noticed. */
+  detected_at: Timestamp
+  /** `sigma`, `correlation`, or `system` (source.silent, source.recovered). */
+  kind: string
+  rule_id: string
+  rule_title: string
+  level: string
+  tags: Json<string[]>
+  source: string | null
+  event_seqs: Json<number[]>
+  matched: Json
+  /** Makes replays idempotent: the same detection from the same events is stored once. */
+  dedup_key: string
+  context: Json | null
+}
+
+export interface DetectCursorsTable {
+  name: string
+  seq: number
+  updated_at: Timestamp
+}
+
 export interface Database {
   events: EventsTable
   users: UsersTable
@@ -121,6 +146,8 @@ export interface Database {
   audit_log: AuditLogTable
   sources: SourcesTable
   dead_letters: DeadLettersTable
+  detections: DetectionsTable
+  detect_cursors: DetectCursorsTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -130,3 +157,5 @@ export type AuditRow = Selectable<AuditLogTable>
 export type EventRow = Selectable<EventsTable>
 export type SourceRow = Selectable<SourcesTable>
 export type DeadLetterRow = Selectable<DeadLettersTable>
+export type DetectionRow = Selectable<DetectionsTable>
+export type NewDetection = Insertable<DetectionsTable>

@@ -66,7 +66,6 @@ export function createBatchCommitter(store: Store): CommitBatch {
           ...(tally.events > 0
             ? {
                 last_event_at: sql`CASE WHEN last_event_at IS NULL OR last_event_at < ${lastEvent} THEN ${lastEvent} ELSE last_event_at END`,
-                silent_since: null,
               }
             : {}),
         })

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { SchemaDialect } from '../ddl/schema-dialect.js'
 import * as foundation from './001-foundation.js'
 import * as ingest from './002-ingest.js'
+import * as detections from './003-detections.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -11,4 +12,5 @@ export interface StoreMigration {
 export const MIGRATIONS: Record<string, StoreMigration> = {
   '001-foundation': foundation,
   '002-ingest': ingest,
+  '003-detections': detections,
 }
