@@ -35,8 +35,12 @@ export async function startNode(
   if (admin) options.onAdminCreated?.(admin)
 
   const shutdownSteps: ShutdownStep[] = []
-  if (config.roles.includes('worker'))
-    shutdownSteps.push(scheduleMaintenance(services, config.retentionDays, logger))
+  if (config.roles.includes('worker')) {
+    shutdownSteps.push(
+      scheduleTask('maintenance', 3_600_000, () => runMaintenance(services, config.retentionDays), logger),
+    )
+    shutdownSteps.push(scheduleTask('source-monitor', 30_000, () => checkSources(store), logger))
+  }
   if (config.roles.includes('ingest')) {
     const syslog = await startSyslogIfConfigured(config, services, logger)
     if (syslog) shutdownSteps.unshift(() => syslog.close())
