@@ -57,7 +57,8 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
       if (!(error instanceof YamlShapeError)) throw error
       errors.push({ line: error.line, message: error.message })
     }
-    return { line: lineOf(doc.range[0]), root, errors }
+    const start = (doc.contents as Node | null)?.range?.[0] ?? doc.range[0]
+    return { line: lineOf(start), root, errors }
   })
 }
 
