@@ -19,7 +19,13 @@ describe('condition parser', () => {
       kind: 'or',
       items: [
         { kind: 'ref', name: 'a' },
-        { kind: 'and', items: [{ kind: 'ref', name: 'b' }, { kind: 'not', item: { kind: 'ref', name: 'c' } }] },
+        {
+          kind: 'and',
+          items: [
+            { kind: 'ref', name: 'b' },
+            { kind: 'not', item: { kind: 'ref', name: 'c' } },
+          ],
+        },
       ],
     })
   })
@@ -105,7 +111,9 @@ describe('condition evaluation', () => {
   })
 
   it('a map is AND of its fields; a list of maps is OR', () => {
-    const andMap = buildMatcher(`selection:\n  EventLog: Security\n  EventID:\n    - 517\n    - 1102\ncondition: selection`)
+    const andMap = buildMatcher(
+      `selection:\n  EventLog: Security\n  EventID:\n    - 517\n    - 1102\ncondition: selection`,
+    )
     expect(andMap({ EventLog: 'Security', EventID: 517 })).toBe(true)
     expect(andMap({ EventLog: 'System', EventID: 517 })).toBe(false)
     const orList = buildMatcher(
@@ -121,6 +129,8 @@ describe('condition evaluation', () => {
   })
 
   it('an undefined identifier is a load error', () => {
-    expect(() => buildMatcher(`${searches}condition: a and missing`)).toThrow(/undefined search identifier "missing"/)
+    expect(() => buildMatcher(`${searches}condition: a and missing`)).toThrow(
+      /undefined search identifier "missing"/,
+    )
   })
 })

@@ -10,7 +10,9 @@ describe('string values and wildcards', () => {
   })
 
   it('treats * as any characters and ? as exactly one', () => {
-    const match = buildMatcher(`selection:\n  Image: 'prog?.exe'\n  Name: 'antivirus_V*.exe'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  Image: 'prog?.exe'\n  Name: 'antivirus_V*.exe'\ncondition: selection`,
+    )
     expect(match({ Image: 'progA.exe', Name: 'antivirus_V21.2.1.exe' })).toBe(true)
     expect(match({ Image: 'prog.exe', Name: 'antivirus_V1.exe' })).toBe(false)
     expect(match({ Image: 'progAB.exe', Name: 'antivirus_V1.exe' })).toBe(false)
@@ -56,7 +58,9 @@ describe('string values and wildcards', () => {
   })
 
   it('null matches a missing or null field; empty string matches only an empty value', () => {
-    const nullMatch = buildMatcher(`selection:\n  EventID: 4738\nfilter:\n  PasswordLastSet: null\ncondition: selection and not filter`)
+    const nullMatch = buildMatcher(
+      `selection:\n  EventID: 4738\nfilter:\n  PasswordLastSet: null\ncondition: selection and not filter`,
+    )
     expect(nullMatch({ EventID: 4738, PasswordLastSet: '2024-01-01' })).toBe(true)
     expect(nullMatch({ EventID: 4738 })).toBe(false)
     expect(nullMatch({ EventID: 4738, PasswordLastSet: null })).toBe(false)
@@ -67,7 +71,9 @@ describe('string values and wildcards', () => {
   })
 
   it('rejects null inside a list of values', () => {
-    expect(() => buildMatcher(`selection:\n  FieldB:\n    - ''\n    - null\ncondition: selection`)).toThrow(/null cannot be part/)
+    expect(() => buildMatcher(`selection:\n  FieldB:\n    - ''\n    - null\ncondition: selection`)).toThrow(
+      /null cannot be part/,
+    )
   })
 
   it('matches any element of an array value', () => {
@@ -79,7 +85,9 @@ describe('string values and wildcards', () => {
 
 describe('generic modifiers', () => {
   it('contains, startswith, endswith', () => {
-    const contains = buildMatcher(`selection:\n  CommandLine|contains: 'Invoke-Mimikatz'\ncondition: selection`)
+    const contains = buildMatcher(
+      `selection:\n  CommandLine|contains: 'Invoke-Mimikatz'\ncondition: selection`,
+    )
     expect(contains({ CommandLine: 'powershell invoke-mimikatz -dump' })).toBe(true)
     const starts = buildMatcher(`selection:\n  User|startswith: 'adm'\ncondition: selection`)
     expect(starts({ User: 'ADM_bob' })).toBe(true)
@@ -90,13 +98,17 @@ describe('generic modifiers', () => {
   })
 
   it('all links the values with AND', () => {
-    const match = buildMatcher(`selection:\n  CommandLine|contains|all:\n    - ' -enc '\n    - ' -nop '\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  CommandLine|contains|all:\n    - ' -enc '\n    - ' -nop '\ncondition: selection`,
+    )
     expect(match({ CommandLine: 'powershell -nop -enc AAA' })).toBe(true)
     expect(match({ CommandLine: 'powershell -enc AAA' })).toBe(false)
   })
 
   it('all with a single value is rejected', () => {
-    expect(() => buildMatcher(`selection:\n  CommandLine|contains|all: x\ncondition: selection`)).toThrow(RuleLoadError)
+    expect(() => buildMatcher(`selection:\n  CommandLine|contains|all: x\ncondition: selection`)).toThrow(
+      RuleLoadError,
+    )
   })
 
   it('exists checks presence, not value', () => {
@@ -110,7 +122,9 @@ describe('generic modifiers', () => {
   })
 
   it('cased compares with exact case', () => {
-    const match = buildMatcher(`selection:\n  CommandLine|contains|cased: 'FromBase64String'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  CommandLine|contains|cased: 'FromBase64String'\ncondition: selection`,
+    )
     expect(match({ CommandLine: 'x FromBase64String y' })).toBe(true)
     expect(match({ CommandLine: 'x frombase64string y' })).toBe(false)
   })
@@ -125,7 +139,9 @@ describe('generic modifiers', () => {
 
 describe('string modifiers', () => {
   it('windash: a flag dash may be - / – — or ―', () => {
-    const match = buildMatcher(`selection:\n  CommandLine|contains|windash: ' -exec bypass'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  CommandLine|contains|windash: ' -exec bypass'\ncondition: selection`,
+    )
     for (const dash of ['-', '/', '–', '—', '―']) {
       expect(match({ CommandLine: `powershell ${dash}exec bypass` })).toBe(true)
     }
@@ -133,7 +149,9 @@ describe('string modifiers', () => {
   })
 
   it('windash leaves dashes inside words alone', () => {
-    const match = buildMatcher(`selection:\n  CommandLine|contains|windash: 'Invoke-Thing'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  CommandLine|contains|windash: 'Invoke-Thing'\ncondition: selection`,
+    )
     expect(match({ CommandLine: 'Invoke-Thing' })).toBe(true)
     expect(match({ CommandLine: 'Invoke/Thing' })).toBe(false)
   })
@@ -155,18 +173,24 @@ describe('string modifiers', () => {
   })
 
   it('re rejects syntax that needs backtracking, naming the construct', () => {
-    expect(() => buildMatcher(`selection:\n  Text|re: '(a)\\1'\ncondition: selection`)).toThrow(/unsupported construct: regular expression/)
+    expect(() => buildMatcher(`selection:\n  Text|re: '(a)\\1'\ncondition: selection`)).toThrow(
+      /unsupported construct: regular expression/,
+    )
   })
 
   it('base64 encodes the value', () => {
     // "http://" in base64 is aHR0cDovLw==
-    const match = buildMatcher(`selection:\n  CommandLine|base64|contains|cased: 'http://'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  CommandLine|base64|contains|cased: 'http://'\ncondition: selection`,
+    )
     expect(match({ CommandLine: 'echo aHR0cDovLw== | base64 -d' })).toBe(true)
     expect(match({ CommandLine: 'echo AHR0CDOVLW==' })).toBe(false)
   })
 
   it('base64offset finds the value at any offset of a base64 stream', () => {
-    const match = buildMatcher(`selection:\n  CommandLine|base64offset|contains: 'Invoke-Mimikatz'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  CommandLine|base64offset|contains: 'Invoke-Mimikatz'\ncondition: selection`,
+    )
     for (const prefix of ['', 'a', 'ab', 'abc']) {
       const encoded = Buffer.from(`${prefix}Invoke-Mimikatz -DumpCreds`).toString('base64')
       expect(match({ CommandLine: `powershell -enc ${encoded}` })).toBe(true)
@@ -176,7 +200,9 @@ describe('string modifiers', () => {
 
   it('utf16le / wide then base64offset (PowerShell -EncodedCommand)', () => {
     for (const modifier of ['utf16le', 'wide']) {
-      const match = buildMatcher(`selection:\n  CommandLine|${modifier}|base64offset|contains: 'Invoke-Mimikatz'\ncondition: selection`)
+      const match = buildMatcher(
+        `selection:\n  CommandLine|${modifier}|base64offset|contains: 'Invoke-Mimikatz'\ncondition: selection`,
+      )
       const encoded = Buffer.from('IEX; Invoke-Mimikatz', 'utf16le').toString('base64')
       expect(match({ CommandLine: `powershell -enc ${encoded}` })).toBe(true)
       expect(match({ CommandLine: Buffer.from('IEX; Invoke-Mimikatz').toString('base64') })).toBe(false)
@@ -204,7 +230,9 @@ describe('numeric and time modifiers', () => {
     expect(between({ Size: '20' })).toBe(true)
     expect(between({ Size: 10 })).toBe(false)
     expect(between({ Size: 'big' })).toBe(false)
-    const small = buildMatcher(`selection:\n  Size|lt: 5\nother:\n  Size|gte: 100\ncondition: selection or other`)
+    const small = buildMatcher(
+      `selection:\n  Size|lt: 5\nother:\n  Size|gte: 100\ncondition: selection or other`,
+    )
     expect(small({ Size: 4 })).toBe(true)
     expect(small({ Size: 100 })).toBe(true)
     expect(small({ Size: 5 })).toBe(false)
@@ -228,7 +256,9 @@ describe('numeric and time modifiers', () => {
     ]
     for (const [modifier, value] of cases) {
       expect(buildMatcher(`selection:\n  Time|${modifier}: ${value}\ncondition: selection`)(event)).toBe(true)
-      expect(buildMatcher(`selection:\n  Time|${modifier}: ${value + 1}\ncondition: selection`)(event)).toBe(false)
+      expect(buildMatcher(`selection:\n  Time|${modifier}: ${value + 1}\ncondition: selection`)(event)).toBe(
+        false,
+      )
     }
   })
 
@@ -241,7 +271,9 @@ describe('numeric and time modifiers', () => {
 
 describe('cidr', () => {
   it('matches IPv4 ranges', () => {
-    const match = buildMatcher(`selection:\n  DestinationIp|cidr:\n    - 10.0.0.0/8\n    - 192.168.1.0/24\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  DestinationIp|cidr:\n    - 10.0.0.0/8\n    - 192.168.1.0/24\ncondition: selection`,
+    )
     expect(match({ DestinationIp: '10.20.30.40' })).toBe(true)
     expect(match({ DestinationIp: '192.168.1.255' })).toBe(true)
     expect(match({ DestinationIp: '192.168.2.1' })).toBe(false)
@@ -250,7 +282,9 @@ describe('cidr', () => {
   })
 
   it('matches IPv6 ranges', () => {
-    const match = buildMatcher(`selection:\n  DestinationIp|cidr:\n    - 'fe80::/10'\n    - '2001:db8::/32'\ncondition: selection`)
+    const match = buildMatcher(
+      `selection:\n  DestinationIp|cidr:\n    - 'fe80::/10'\n    - '2001:db8::/32'\ncondition: selection`,
+    )
     expect(match({ DestinationIp: 'fe80::1%eth0' })).toBe(true)
     expect(match({ DestinationIp: '2001:db8:1234::1' })).toBe(true)
     expect(match({ DestinationIp: '2001:db9::1' })).toBe(false)
@@ -258,7 +292,9 @@ describe('cidr', () => {
   })
 
   it('rejects a value that is not a range', () => {
-    expect(() => buildMatcher(`selection:\n  Ip|cidr: 10.0.0.0/33\ncondition: selection`)).toThrow(/not a CIDR range/)
+    expect(() => buildMatcher(`selection:\n  Ip|cidr: 10.0.0.0/33\ncondition: selection`)).toThrow(
+      /not a CIDR range/,
+    )
   })
 })
 
@@ -273,12 +309,16 @@ describe('specific modifiers', () => {
   })
 
   it('expand keeps \\% as a literal percent sign', () => {
-    const match = buildMatcher(`selection:\n  Path|expand: '\\%plain%name%'\ncondition: selection`, { placeholders: { name: ['X'] } })
+    const match = buildMatcher(`selection:\n  Path|expand: '\\%plain%name%'\ncondition: selection`, {
+      placeholders: { name: ['X'] },
+    })
     expect(match({ Path: '%plainX' })).toBe(true)
   })
 
   it('a placeholder without configured values rejects the rule', () => {
-    expect(() => buildMatcher(`selection:\n  User|expand: '%Administrators%'\ncondition: selection`)).toThrow(/no configured values/)
+    expect(() => buildMatcher(`selection:\n  User|expand: '%Administrators%'\ncondition: selection`)).toThrow(
+      /no configured values/,
+    )
   })
 
   it('without expand, %name% is a literal value', () => {
@@ -291,7 +331,9 @@ describe('specific modifiers', () => {
     expect(same({ TargetUserName: 'Bob', SubjectUserName: 'bob' })).toBe(true)
     expect(same({ TargetUserName: 'Bob', SubjectUserName: 'alice' })).toBe(false)
     expect(same({ TargetUserName: 'Bob' })).toBe(false)
-    const different = buildMatcher(`selection:\n  TargetUserName|fieldref|neq: SubjectUserName\ncondition: selection`)
+    const different = buildMatcher(
+      `selection:\n  TargetUserName|fieldref|neq: SubjectUserName\ncondition: selection`,
+    )
     expect(different({ TargetUserName: 'Bob', SubjectUserName: 'alice' })).toBe(true)
     expect(different({ TargetUserName: 'Bob', SubjectUserName: 'bob' })).toBe(false)
   })
@@ -312,7 +354,9 @@ describe('keyword searches', () => {
   })
 
   it("'|all' requires every keyword", () => {
-    const match = buildMatcher(`keywords_cmdlet:\n  '|all':\n    - 'OabVirtualDirectory'\n    - ' -ExternalUrl '\ncondition: keywords_cmdlet`)
+    const match = buildMatcher(
+      `keywords_cmdlet:\n  '|all':\n    - 'OabVirtualDirectory'\n    - ' -ExternalUrl '\ncondition: keywords_cmdlet`,
+    )
     expect(match({ Payload: 'Set-OabVirtualDirectory -ExternalUrl http://x' })).toBe(true)
     expect(match({ Payload: 'Set-OabVirtualDirectory' })).toBe(false)
   })

@@ -16,7 +16,10 @@ ${extra}`
 
 describe('parseRuleFile', () => {
   it('reads metadata, logsource and detection', () => {
-    const { documents, errors } = parseRuleFile(rule('aaaa0000-0000-4000-8000-000000000000', 'level: high\ntags:\n  - attack.t1110\n'), 'r.yml')
+    const { documents, errors } = parseRuleFile(
+      rule('aaaa0000-0000-4000-8000-000000000000', 'level: high\ntags:\n  - attack.t1110\n'),
+      'r.yml',
+    )
     expect(errors).toEqual([])
     expect(documents[0]).toMatchObject({
       kind: 'rule',
@@ -50,7 +53,9 @@ detection:
       ruleId: 'bbbb0000-0000-4000-8000-000000000000',
       field: 'detection.selection.Image|endswith',
     })
-    expect(errors[0]!.message).toMatch(/^rules\/broken\.yml:9, rule bbbb0000-.*, field detection\.selection\.Image\|endswith: /)
+    expect(errors[0]!.message).toMatch(
+      /^rules\/broken\.yml:9, rule bbbb0000-.*, field detection\.selection\.Image\|endswith: /,
+    )
     expect(errors[0]!.code).toBe('sigma_rule_invalid')
   })
 
@@ -68,10 +73,16 @@ detection:
   })
 
   it('names an unsupported construct instead of skipping the rule', () => {
-    const text = rule('dddd0000-0000-4000-8000-000000000000').replace('condition: selection', 'condition: selection | count() > 5')
+    const text = rule('dddd0000-0000-4000-8000-000000000000').replace(
+      'condition: selection',
+      'condition: selection | count() > 5',
+    )
     const { errors } = parseRuleFile(text, 'agg.yml')
     expect(errors[0]!.reason).toMatch(/aggregation/)
-    const timeframe = parseRuleFile(rule('dddd0000-0000-4000-8000-000000000001').replace('  condition:', '  timeframe: 5m\n  condition:'), 't.yml')
+    const timeframe = parseRuleFile(
+      rule('dddd0000-0000-4000-8000-000000000001').replace('  condition:', '  timeframe: 5m\n  condition:'),
+      't.yml',
+    )
     expect(timeframe.errors[0]!.code).toBe('sigma_rule_unsupported')
   })
 
@@ -113,7 +124,10 @@ detection:
     const { documents, errors } = parseRuleFile(text, 'collection.yml')
     expect(errors).toEqual([])
     expect(documents).toHaveLength(2)
-    expect(documents[1]).toMatchObject({ title: 'Shared', logsource: { product: 'windows', service: 'system' } })
+    expect(documents[1]).toMatchObject({
+      title: 'Shared',
+      logsource: { product: 'windows', service: 'system' },
+    })
     const compiled = compileDocuments(documents)
     expect(compiled.errors).toEqual([])
   })

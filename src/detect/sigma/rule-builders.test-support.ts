@@ -1,5 +1,5 @@
-import { type CompileOptions, compileRule } from './index.js'
 import { createDetector } from './detector.js'
+import { type CompileOptions, compileRule } from './index.js'
 import { parseRuleFile } from './parse-rule.js'
 
 /** A rule document around a `detection:` block (indented YAML), for tests. */
@@ -19,7 +19,10 @@ ${extra}`
 }
 
 /** Compiles a detection block and returns a predicate over events (throws the load error, if any). */
-export function buildMatcher(detection: string, options: CompileOptions = {}): (event: Record<string, unknown>) => boolean {
+export function buildMatcher(
+  detection: string,
+  options: CompileOptions = {},
+): (event: Record<string, unknown>) => boolean {
   const parsed = parseRuleFile(buildRuleYaml(detection), 'test.yml')
   if (parsed.errors[0] !== undefined) throw parsed.errors[0]
   const document = parsed.documents[0]
