@@ -111,15 +111,20 @@ for (const engine of ENGINES) {
     })
 
     it('stops an expired token and every token of a disabled user', async () => {
-      const token = await server.tokenFor('viewer')
-      const me = (await (await server.request('/api/v1/auth/me', { token })).json()) as {
-        user: { id: number; username: string }
-      }
-      await server.services.store.db
-        .updateTable('api_tokens')
-        .set({ expires_at: new Date(Date.now() - 1000) })
-        .where('user_id', '=', me.user.id)
-        .execute()
+      const adminActor = server.adminActor
+      const origin = { ip: null, requestId: 'test' }
+      const { token } = await server.services.tokens.create(
+        {
+          name: 'short',
+          role: 'viewer',
+          userId: adminActor.userId!,
+          expiresAt: new Date(Date.now() + 1_500),
+        },
+        adminActor,
+        origin,
+      )
+      expect((await server.request('/api/v1/auth/me', { token })).status).toBe(200)
+      await new Promise((resolve) => setTimeout(resolve, 1_600))
       expect((await server.request('/api/v1/auth/me', { token })).status).toBe(401)
 
       const other = await server.tokenFor('engineer')

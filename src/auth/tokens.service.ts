@@ -4,6 +4,7 @@ import type { ApiTokenRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import type { Actor, RequestOrigin } from './actor.js'
 import { appendAudit } from './audit.js'
+import { authEpoch, bumpAuthEpoch } from './auth-epoch.js'
 import { type Role, roleAllows } from './roles.js'
 import { randomSecret, safeEqualHex, sha256Hex } from './secrets.js'
 
@@ -38,7 +39,13 @@ function toPublicToken(row: ApiTokenRow): PublicToken {
 /** last_used_at is written at most this often per token, so that busy tokens do not write on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000
 
+/** How long a verified token is trusted without asking the database again. */
+const AUTH_CACHE_MS = 5_000
+const AUTH_CACHE_MAX = 10_000
+
 export class TokensService {
+  readonly #cache = new Map<string, { actor: Actor; until: number; epoch: number }>()
+
   constructor(private readonly store: Store) {}
 
   /** Creates a token and returns its secret: shown once, stored only as a hash. */
@@ -115,6 +122,7 @@ export class TokensService {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow()
+      bumpAuthEpoch()
       await appendAudit(this.store, trx, actor, origin, {
         action: 'token.revoke',
         targetType: 'api_token',
@@ -126,6 +134,23 @@ export class TokensService {
 
   /** Resolves a presented bearer token to an actor, or undefined when it is unknown, revoked, expired or its owner is disabled. */
   async authenticate(presented: string): Promise<Actor | undefined> {
+    const cacheKey = sha256Hex(presented)
+    const cached = this.#cache.get(cacheKey)
+    if (cached && cached.until > Date.now() && cached.epoch === authEpoch()) return cached.actor
+    const verified = await this.#authenticateUncached(presented)
+    if (!verified) return undefined
+    if (this.#cache.size >= AUTH_CACHE_MAX) this.#cache.clear()
+    const until = Math.min(
+      Date.now() + AUTH_CACHE_MS,
+      verified.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
+    )
+    this.#cache.set(cacheKey, { actor: verified.actor, until, epoch: authEpoch() })
+    return verified.actor
+  }
+
+  async #authenticateUncached(
+    presented: string,
+  ): Promise<{ actor: Actor; expiresAt: Date | null } | undefined> {
     const match = TOKEN_PATTERN.exec(presented)
     if (!match) return undefined
     const [, lookupId, secret] = match
@@ -159,6 +184,9 @@ export class TokensService {
     }
     // A token never holds more than its owner does now: demoting a user demotes their tokens.
     const role = roleAllows(row.user_role, row.role) ? row.role : row.user_role
-    return { type: 'token', id: row.id, userId: row.user_id, name: `token:${row.name}`, role }
+    return {
+      actor: { type: 'token', id: row.id, userId: row.user_id, name: `token:${row.name}`, role },
+      expiresAt: row.expires_at,
+    }
   }
 }

@@ -3,6 +3,7 @@ import type { UserRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { type Actor, type RequestOrigin, SYSTEM_ACTOR } from './actor.js'
 import { appendAudit } from './audit.js'
+import { bumpAuthEpoch } from './auth-epoch.js'
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js'
 import type { Role } from './roles.js'
 
@@ -134,6 +135,7 @@ export class UsersService {
         .where('id', '=', before.id)
         .returningAll()
         .executeTakeFirstOrThrow()
+      bumpAuthEpoch()
       if (disabled) {
         await trx.deleteFrom('sessions').where('user_id', '=', before.id).execute()
         await trx

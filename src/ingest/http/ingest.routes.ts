@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ForbiddenError, NotFoundError, UserError } from '../../core/errors.js'
+import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../../core/errors.js'
 import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
 import { QueueFullError } from '../pipeline/ingest-queue.js'
@@ -32,11 +32,16 @@ export async function resolveTargetSource(
     return existing
   }
   if (!request.actor) throw new NotFoundError('source', name)
-  await sources.create(name, {}, request.actor, {
-    ip: request.ip,
-    requestId: String(request.id),
-    trail: request.auditTrail,
-  })
+  try {
+    await sources.create(name, {}, request.actor, {
+      ip: request.ip,
+      requestId: String(request.id),
+      trail: request.auditTrail,
+    })
+  } catch (error) {
+    // Several first requests for a new source race to create it: the losers use the winner's.
+    if (!(error instanceof ConflictError)) throw error
+  }
   const created = await sources.resolve(name)
   if (!created) throw new NotFoundError('source', name)
   return created

@@ -1,0 +1,187 @@
+/**
+ * npm run bench:ingest — sustained ingest into a real server process, driven from this process
+ * over HTTP NDJSON and syslog TCP, with real Windows events from the OTRF samples, on DuckDB and
+ * PostgreSQL. Baseline in the same run: JSON.parse of the same lines in one process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { otrfWindowsLines, peakRssMiB, percentile } from './support/samples.js'
+
+const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000)
+const BATCH = 1_000
+const CONCURRENCY = 8
+const PG_URL = process.env.WATCHFLOOR_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+interface Server {
+  child: ChildProcess
+  url: string
+  password: string
+  syslogPort: number
+}
+
+function startServer(args: string[], env: Record<string, string>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--roles', 'web,ingest', ...args],
+      {
+        env: { ...process.env, WATCHFLOOR_LOG_LEVEL: 'warn', WATCHFLOOR_SYSLOG_TCP_PORT: '0', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    let stderr = ''
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      const url = /listening on (http:\/\/[\d.:]+)/.exec(stderr)?.[1]
+      const password = /password: (\S+)/.exec(stderr)?.[1]
+      if (url && password) resolve({ child, url, password, syslogPort: 0 })
+    })
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)))
+  })
+}
+
+async function engineerToken(server: Server): Promise<string> {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: server.password }),
+  })
+  const { csrfToken } = (await login.json()) as { csrfToken: string }
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  const created = await fetch(`${server.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: 'bench', role: 'engineer' }),
+  })
+  return ((await created.json()) as { token: string }).token
+}
+
+async function driveHttp(
+  server: Server,
+  token: string,
+  bodies: string[],
+): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = []
+  let next = 0
+  const started = performance.now()
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!
+      const sent = performance.now()
+      for (;;) {
+        const response = await fetch(`${server.url}/api/v1/ingest/bench`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+          body,
+        })
+        const answer = await response.text()
+        if (response.status === 200) break
+        if (response.status !== 429)
+          throw new Error(`ingest answered ${response.status}: ${answer.slice(0, 300)}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      latencies.push(performance.now() - sent)
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) }
+}
+
+async function countEvents(server: Server, token: string, source: string): Promise<number> {
+  const response = await fetch(`${server.url}/api/v1/sources/${source}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  return response.status === 200 ? ((await response.json()) as { eventsTotal: number }).eventsTotal : 0
+}
+
+async function driveSyslog(server: Server, token: string, port: number, lines: string[]): Promise<number> {
+  const started = performance.now()
+  const before = await countEvents(server, token, 'syslog')
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      let index = 0
+      const writeMore = () => {
+        while (index < lines.length) {
+          const ok = socket.write(`<14>1 2026-11-22T10:00:00Z bench app - - - ${lines[index++]}\n`)
+          if (!ok) return socket.once('drain', writeMore)
+        }
+        socket.end(resolve)
+      }
+      writeMore()
+    })
+    socket.on('error', reject)
+  })
+  while ((await countEvents(server, token, 'syslog')) < before + lines.length)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  return (performance.now() - started) / 1000
+}
+
+async function syslogPortOf(server: Server): Promise<number | undefined> {
+  return server.syslogPort || undefined
+}
+
+async function benchEngine(name: string, args: string[], lines: string[], bodies: string[]): Promise<void> {
+  const server = await startServer(args, {})
+  const token = await engineerToken(server)
+  await driveHttp(server, token, bodies.slice(0, 20)) // warm-up (JIT, first partitions)
+  const { seconds, latencies } = await driveHttp(server, token, bodies)
+  const events = bodies.length * BATCH
+  const rss = peakRssMiB(server.child.pid!)
+  console.log(
+    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server peak RSS ${rss.toFixed(0)} MiB`,
+  )
+  const port = await syslogPortOf(server)
+  if (port) {
+    const syslogLines = lines.slice(0, 100_000)
+    const syslogSeconds = await driveSyslog(server, token, port, syslogLines)
+    console.log(
+      `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s`,
+    )
+  }
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => server.child.once('exit', resolve))
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`loading ${TOTAL_EVENTS.toLocaleString()} OTRF Windows events...\n`)
+  const lines = otrfWindowsLines(TOTAL_EVENTS)
+  const bytes = lines.reduce((sum, line) => sum + line.length, 0)
+  console.log(`${lines.length.toLocaleString()} events, average ${Math.round(bytes / lines.length)} bytes`)
+
+  const parseStarted = performance.now()
+  let fields = 0
+  for (const line of lines) fields += Object.keys(JSON.parse(line) as object).length
+  const parseRate = lines.length / ((performance.now() - parseStarted) / 1000)
+  console.log(
+    `baseline   JSON.parse alone, one process: ${Math.round(parseRate).toLocaleString()} events/s (${fields > 0 ? 'ok' : ''})`,
+  )
+
+  const bodies: string[] = []
+  for (let start = 0; start + BATCH <= lines.length; start += BATCH)
+    bodies.push(lines.slice(start, start + BATCH).join('\n'))
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-'))
+  await benchEngine('duckdb', ['--data-dir', dataDir], lines, bodies)
+
+  const admin = new pg.Client({ connectionString: PG_URL })
+  await admin.connect()
+  const database = `wf_bench_${process.pid}`
+  await admin.query(`CREATE DATABASE ${database}`)
+  try {
+    const url = new URL(PG_URL)
+    url.pathname = `/${database}`
+    await benchEngine('postgres', ['--database-url', url.toString()], lines, bodies)
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+await main()

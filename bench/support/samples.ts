@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+
+export const DATA_DIR = path.resolve(
+  process.env.WATCHFLOOR_TEST_DATA ?? path.join(process.cwd(), '..', 'shared', 'data'),
+)
+
+function zipsUnder(dir: string): string[] {
+  const found: string[] = []
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry)
+    if (statSync(full).isDirectory()) found.push(...zipsUnder(full))
+    else if (entry.endsWith('.zip')) found.push(full)
+  }
+  return found.sort()
+}
+
+/** Real Windows events (OTRF, flat agent JSON): up to `limit` lines from the Windows datasets. */
+export function otrfWindowsLines(limit: number): string[] {
+  const root = path.join(DATA_DIR, 'samples', 'otrf', 'datasets')
+  const lines: string[] = []
+  for (const zip of zipsUnder(root).filter(
+    (file) => file.includes(`${path.sep}windows${path.sep}`) || file.includes('compound'),
+  )) {
+    const text = execFileSync('unzip', ['-p', zip], { maxBuffer: 1024 * 1024 * 1024 }).toString('utf8')
+    for (const line of text.split('\n')) {
+      const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line
+      if (trimmed.startsWith('{')) lines.push(trimmed)
+      if (lines.length >= limit) return lines
+    }
+  }
+  return lines
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+export function peakRssMiB(pid: number): number {
+  try {
+    const status = execFileSync('cat', [`/proc/${pid}/status`]).toString()
+    const match = /VmHWM:\s+(\d+) kB/.exec(status)
+    return match ? Number(match[1]) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
