@@ -9,7 +9,7 @@ import { postgresSchemaDialect } from './ddl/postgres.js'
 import { DuckDBDialect } from './duckdb/duckdb-dialect.js'
 import { duckdbEventStore } from './events/duckdb.js'
 import { postgresEventStore } from './events/postgres.js'
-import { duckdbChainLock, postgresChainLock } from './locks.js'
+import { duckdbLocks, postgresLocks } from './locks.js'
 import { migrateToLatest } from './migrate.js'
 import type { Database } from './schema.js'
 import type { Store } from './store.js'
@@ -67,7 +67,7 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
     db,
     ddl: duckdbSchemaDialect,
     events: duckdbEventStore(db, dialect.driver),
-    locks: duckdbChainLock,
+    locks: duckdbLocks,
     transaction: (work) => db.transaction().execute(work),
     async ping() {
       await sql`SELECT 1`.execute(db)
@@ -97,7 +97,7 @@ async function openPostgres(options: StoreOptions, connectionString: string): Pr
     db,
     ddl: postgresSchemaDialect,
     events: postgresEventStore(db),
-    locks: postgresChainLock,
+    locks: postgresLocks(pool),
     transaction: (work) => db.transaction().execute(work),
     async ping() {
       await sql`SELECT 1`.execute(db)

@@ -5,10 +5,16 @@ import type { Database } from './schema.js'
 
 export type Engine = 'duckdb' | 'postgres'
 
-/** Serialises writers of a hash chain (the audit log) across every node sharing the database. */
-export interface ChainLock {
-  /** Held until the transaction ends. */
+export interface Leadership {
+  release(): Promise<void>
+}
+
+/** Coordination between nodes sharing one database. */
+export interface Locks {
+  /** Serialises writers of the audit hash chain; held until the transaction ends. */
   lockAuditChain(trx: Transaction<Database>): Promise<void>
+  /** Becomes the one node doing `name` (e.g. a detector partition), or undefined when another node is. */
+  tryLeadership(name: string): Promise<Leadership | undefined>
 }
 
 /**
@@ -20,7 +26,7 @@ export interface Store {
   readonly db: Kysely<Database>
   readonly ddl: SchemaDialect
   readonly events: EventStore
-  readonly locks: ChainLock
+  readonly locks: Locks
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   /** Throws when the database cannot answer; used by /readyz. */
   ping(): Promise<void>

@@ -5,6 +5,7 @@ import { countEvents, readEventsAfter } from './common.js'
 import type { EventStore } from './event-store.js'
 
 const DAY_MS = 86_400_000
+const EVENTS_APPEND_LOCK_KEY = 0x5746_4556 // "WFEV"
 
 function dayStart(date: Date): Date {
   return new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS)
@@ -122,7 +123,11 @@ async function insertByUnnest(db: Kysely<Database>, events: readonly NormalisedE
     const json = event.originalJson ?? JSON.stringify(event.original)
     columns.original[row] = json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json
   }
-  const result = await sql<{ seq: number }>`
+  // Sequence numbers are drawn and committed under one cluster-wide lock, so they become visible
+  // in order: a detector reading `seq > cursor` can never skip a row that commits late.
+  const result = await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${EVENTS_APPEND_LOCK_KEY})`.execute(trx)
+    return sql<{ seq: number }>`
     INSERT INTO events (event_time, received_at, source, dataset, event_code, host_name, user_name,
       source_ip, destination_ip, process_name, process_command_line, original)
     SELECT * FROM unnest(
@@ -130,6 +135,7 @@ async function insertByUnnest(db: Kysely<Database>, events: readonly NormalisedE
       ${columns.dataset}::text[], ${columns.eventCode}::text[], ${columns.hostName}::text[], ${columns.userName}::text[],
       ${columns.sourceIp}::text[], ${columns.destinationIp}::text[], ${columns.processName}::text[],
       ${columns.commandLine}::text[], ${columns.original}::jsonb[])
-    RETURNING seq`.execute(db)
+    RETURNING seq`.execute(trx)
+  })
   return result.rows.map((row) => row.seq)
 }
