@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 
 /**
@@ -13,6 +14,9 @@ export interface SettingDefinition<T = unknown> {
   doc: string
   secret?: boolean
 }
+
+/** The rule pack shipped with Watchfloor (`rules/` at the package root, from src/ or dist/). */
+export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url))
 
 const port = z.coerce.number().int().min(0).max(65_535)
 const positiveInt = z.coerce.number().int().positive()
@@ -181,6 +185,22 @@ export const SETTINGS = {
     schema: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
     default: 'syslog',
     doc: 'Source name syslog events are stored under.',
+  }),
+  rulesDirs: define({
+    key: 'detect.rulesDirs',
+    env: 'WATCHFLOOR_RULES_DIRS',
+    schema: z.preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean)
+          : value,
+      z.array(z.string().min(1)),
+    ),
+    default: [BUNDLED_RULES_DIR],
+    doc: 'Folders of Sigma rules the detect role runs (comma-separated; SigmaHQ layout works as is). Default: the bundled pack.',
   }),
   logLevel: define({
     key: 'log.level',

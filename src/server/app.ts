@@ -11,6 +11,7 @@ import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
+import { rulesRoutes } from '../detect/live/rules.routes.js'
 import { deadLettersRoutes } from '../ingest/http/dead-letters.routes.js'
 import { ingestRoutes } from '../ingest/http/ingest.routes.js'
 import { metricsRoutes } from '../ingest/http/metrics.routes.js'
@@ -83,6 +84,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     deadLettersRoutes,
     ingestRoutes,
     metricsRoutes,
+    rulesRoutes,
   ]) {
     await routes(app, context)
   }

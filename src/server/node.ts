@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config/settings.js'
+import { DetectLoop } from '../detect/live/detect-loop.js'
 import { checkSources } from '../ingest/source-monitor.js'
 import { startSyslogIfConfigured } from '../ingest/syslog/start.js'
 import { openStore } from '../store/open-store.js'
@@ -30,7 +31,7 @@ export async function startNode(
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   })
-  const services = createServices(store, config)
+  const services = createServices(store, config, logger)
   const admin = await services.users.ensureBootstrapAdmin(config.adminPassword)
   if (admin) options.onAdminCreated?.(admin)
 
@@ -40,6 +41,11 @@ export async function startNode(
       scheduleTask('maintenance', 3_600_000, () => runMaintenance(services, config.retentionDays), logger),
     )
     shutdownSteps.push(scheduleTask('source-monitor', 30_000, () => checkSources(store), logger))
+  }
+  if (config.roles.includes('detect')) {
+    const detector = new DetectLoop(store, services.rules, logger.child({ component: 'detect' }))
+    detector.start()
+    shutdownSteps.push(() => detector.stop())
   }
   if (config.roles.includes('ingest')) {
     const syslog = await startSyslogIfConfigured(config, services, logger)

@@ -1,7 +1,10 @@
+import type { Logger } from 'pino'
+import pino from 'pino'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
-import type { Config } from '../config/settings.js'
+import { BUNDLED_RULES_DIR, type Config } from '../config/settings.js'
+import { RuleCatalog } from '../detect/live/rule-catalog.js'
 import { DeadLettersService } from '../ingest/dead-letters.service.js'
 import { IngestMetrics } from '../ingest/ingest.metrics.js'
 import { IngestService } from '../ingest/ingest.service.js'
@@ -21,12 +24,17 @@ export interface Services {
   ingest: IngestService
   deadLetters: DeadLettersService
   metrics: IngestMetrics
+  rules: RuleCatalog
 }
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
-  Partial<Pick<Config, 'ingestQueueMaxEvents' | 'ingestQueueMaxBytes'>>
+  Partial<Pick<Config, 'ingestQueueMaxEvents' | 'ingestQueueMaxBytes' | 'rulesDirs'>>
 
-export function createServices(store: Store, config: ServicesConfig): Services {
+export function createServices(
+  store: Store,
+  config: ServicesConfig,
+  logger: Logger = pino({ level: 'silent' }),
+): Services {
   const metrics = new IngestMetrics()
   const queue = new IngestQueue(
     createBatchCommitter(store),
@@ -51,5 +59,6 @@ export function createServices(store: Store, config: ServicesConfig): Services {
     ingest: new IngestService(queue, parseRecord, metrics),
     deadLetters: new DeadLettersService(store, sources, queue, parseRecord),
     metrics,
+    rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
   }
 }

@@ -138,6 +138,14 @@ export interface DetectCursorsTable {
   updated_at: Timestamp
 }
 
+export interface RuleStatesTable {
+  rule_id: string
+  enabled: boolean
+  reason: string | null
+  updated_by: string
+  updated_at: Timestamp
+}
+
 export interface Database {
   events: EventsTable
   users: UsersTable
@@ -148,6 +156,7 @@ export interface Database {
   dead_letters: DeadLettersTable
   detections: DetectionsTable
   detect_cursors: DetectCursorsTable
+  rule_states: RuleStatesTable
 }
 
 export type UserRow = Selectable<UsersTable>

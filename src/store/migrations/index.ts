@@ -3,6 +3,7 @@ import type { SchemaDialect } from '../ddl/schema-dialect.js'
 import * as foundation from './001-foundation.js'
 import * as ingest from './002-ingest.js'
 import * as detections from './003-detections.js'
+import * as ruleStates from './004-rule-states.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '001-foundation': foundation,
   '002-ingest': ingest,
   '003-detections': detections,
+  '004-rule-states': ruleStates,
 }
