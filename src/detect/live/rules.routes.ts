@@ -144,14 +144,12 @@ export async function rulesRoutes(app: App, { services }: AppContext): Promise<v
               updated_at: new Date(),
             })
             .onConflict((conflict) =>
-              conflict
-                .column('rule_id')
-                .doUpdateSet({
-                  enabled,
-                  reason: request.body?.reason ?? null,
-                  updated_by: actor.name,
-                  updated_at: new Date(),
-                }),
+              conflict.column('rule_id').doUpdateSet({
+                enabled,
+                reason: request.body?.reason ?? null,
+                updated_by: actor.name,
+                updated_at: new Date(),
+              }),
             )
             .execute()
           await appendAudit(services.store, trx, actor, originOf(request), {

@@ -18,6 +18,8 @@ export class EventView {
   private lowers: (string | undefined)[] = []
   private leaves: string[] | undefined
   private lowerLeaves: string[] | undefined
+  private joined: string | undefined
+  private lowerJoined: string | undefined
 
   constructor(private readonly ecsFields: Record<string, readonly (readonly string[])[]>) {}
 
@@ -27,6 +29,8 @@ export class EventView {
     this.fieldMap = undefined
     this.leaves = undefined
     this.lowerLeaves = undefined
+    this.joined = undefined
+    this.lowerJoined = undefined
     this.epoch++
     if (this.epoch === 0xffffffff) {
       this.epoch = 1
@@ -70,6 +74,17 @@ export class EventView {
     return this.lowerLeaves
   }
 
+  /** Every scalar value joined by LEAF_SEPARATOR: one string to search for keywords. */
+  joinedLeaves(): string {
+    if (this.joined === undefined) this.joined = this.leafStrings().join(LEAF_SEPARATOR)
+    return this.joined
+  }
+
+  lowerJoinedLeaves(): string {
+    if (this.lowerJoined === undefined) this.lowerJoined = this.joinedLeaves().toLowerCase()
+    return this.lowerJoined
+  }
+
   private read(field: FieldRef): unknown {
     const id = field.id
     if (id >= this.valueEpochs.length) this.grow()
@@ -90,6 +105,9 @@ export class EventView {
     this.lowerEpochs = lowerEpochs
   }
 }
+
+/** Between values in `joinedLeaves`: a keyword containing it is searched value by value instead. */
+export const LEAF_SEPARATOR = '\u0000'
 
 /** Text form used for string matching: numbers and booleans as written in JSON. */
 export function scalarText(value: unknown): string | undefined {

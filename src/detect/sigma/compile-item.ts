@@ -1,6 +1,6 @@
 import { RE2JS } from 're2js'
 import type { EventView } from '../mapping/event-view.js'
-import { scalarText } from '../mapping/event-view.js'
+import { LEAF_SEPARATOR, scalarText } from '../mapping/event-view.js'
 import { type FieldRef, fieldRef } from '../mapping/field-ref.js'
 import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
@@ -333,24 +333,54 @@ function compileKeywords(
   if (modifiers.kind !== undefined && modifiers.kind !== 're') {
     throw new RuleLoadError(where, `modifier ${modifiers.kind} needs a field name`)
   }
-  let tests: StringTest[]
-  if (modifiers.kind === 're') tests = item.values.map((value) => regexTest(value, modifiers, where))
-  else {
-    const perValue = item.values.map((value) => valuePatterns(value, modifiers, where, options, true))
-    tests = modifiers.all ? perValue.map(patternsTest) : [patternsTest(perValue.flat())]
-  }
   const exact = modifiers.cased || modifiers.kind === 're'
+  // One test per value as written (AND for `all`, else one OR over all of them). A test on
+  // plain substrings searches the event's joined text once per needle instead of every value.
+  let tests: Array<(view: EventView) => boolean>
+  let leafTests: StringTest[]
+  if (modifiers.kind === 're') {
+    leafTests = item.values.map((value) => regexTest(value, modifiers, where))
+    tests = modifiers.all
+      ? leafTests.map((test) => leafSearch(test, exact))
+      : [leafSearch(combine(leafTests, false), exact)]
+  } else {
+    const perValue = item.values.map((value) => valuePatterns(value, modifiers, where, options, true))
+    const groups = modifiers.all ? perValue : [perValue.flat()]
+    leafTests = groups.map(patternsTest)
+    tests = groups.map((patterns, index) => {
+      const needles = patterns.map(containedLiteral)
+      if (
+        needles.every((needle): needle is string => needle !== undefined && !needle.includes(LEAF_SEPARATOR))
+      ) {
+        return (view: EventView) => {
+          const text = exact ? view.joinedLeaves() : view.lowerJoinedLeaves()
+          for (const needle of needles) if (text.includes(needle)) return true
+          return false
+        }
+      }
+      return leafSearch(leafTests[index]!, exact)
+    })
+  }
   const test = (view: EventView) => {
-    const leaves = exact ? view.leafStrings() : view.lowerLeafStrings()
-    for (const keywordTest of tests) if (!leaves.some(keywordTest)) return false
+    for (const keywordTest of tests) if (!keywordTest(view)) return false
     return true
   }
   const matchedKeywords = (view: EventView) => {
     const leaves = exact ? view.leafStrings() : view.lowerLeafStrings()
     const original = view.leafStrings()
-    return original.filter((_, index) => tests.some((keywordTest) => keywordTest(leaves[index]!)))
+    return original.filter((_, index) => leafTests.some((keywordTest) => keywordTest(leaves[index]!)))
   }
   return { field: null, path: item.path, test, literals: undefined, matchedKeywords }
+}
+
+/** The needle of a `*text*` pattern, or undefined for any other shape. */
+function containedLiteral(pattern: SigmaPattern): string | undefined {
+  if (pattern.length !== 3 || pattern[0] !== ANY_CHARS || pattern[2] !== ANY_CHARS) return undefined
+  return typeof pattern[1] === 'string' ? pattern[1] : undefined
+}
+
+function leafSearch(test: StringTest, exact: boolean): (view: EventView) => boolean {
+  return (view) => (exact ? view.leafStrings() : view.lowerLeafStrings()).some(test)
 }
 
 function regexTest(value: RuleValue, modifiers: ParsedModifiers, where: RuleLocation): StringTest {

@@ -7,42 +7,51 @@ export interface LiteralAtom {
   literal: string
 }
 
+/** At least one atom of the group holds whenever the rule matches. */
+export type LiteralGroup = LiteralAtom[]
+
+/** Most groups kept per rule: each must be hit before the rule is evaluated. */
+export const MAX_GROUPS = 3
+
 /**
- * A set of atoms of which at least one holds whenever the rule matches (a necessary condition),
- * or undefined when the rule can match without any literal (regex-only, keyword, numeric, `not`…).
- * AND keeps the most selective child; OR needs every child to give one.
+ * Necessary literal conditions of a rule in conjunctive form: every returned group must have
+ * one atom present in the event for the rule to be able to match. An empty list means the rule
+ * can match without any literal (regex-only, keyword, numeric, `not`…) and is always evaluated.
+ * AND collects its children's groups; OR unions one group from each child (all must have one).
  */
-export function requiredLiterals(node: MatchNode): LiteralAtom[] | undefined {
+export function requiredLiteralGroups(node: MatchNode): LiteralGroup[] {
   switch (node.kind) {
     case 'item': {
       const { field, literals } = node.item
-      if (field === null || literals === undefined) return undefined
-      return literals.map((literal) => ({ field, literal }))
+      if (field === null || literals === undefined || literals.length === 0) return []
+      return [literals.map((literal) => ({ field, literal }))]
     }
     case 'not':
-      return undefined
+      return []
     case 'or': {
-      const all: LiteralAtom[] = []
+      const union: LiteralAtom[] = []
       for (const item of node.items) {
-        const atoms = requiredLiterals(item)
-        if (atoms === undefined) return undefined
-        all.push(...atoms)
+        const best = bestGroup(requiredLiteralGroups(item))
+        if (best === undefined) return []
+        union.push(...best)
       }
-      return all
+      return [union]
     }
     case 'and': {
-      let best: LiteralAtom[] | undefined
-      for (const item of node.items) {
-        const atoms = requiredLiterals(item)
-        if (atoms !== undefined && (best === undefined || score(atoms) > score(best))) best = atoms
-      }
-      return best
+      const groups = node.items.flatMap(requiredLiteralGroups)
+      return groups.sort((a, b) => score(b) - score(a)).slice(0, MAX_GROUPS)
     }
   }
 }
 
+function bestGroup(groups: LiteralGroup[]): LiteralGroup | undefined {
+  let best: LiteralGroup | undefined
+  for (const group of groups) if (best === undefined || score(group) > score(best)) best = group
+  return best
+}
+
 /** Longer shortest-literal is rarer in events; among equals, fewer atoms. */
-function score(atoms: LiteralAtom[]): number {
+function score(atoms: LiteralGroup): number {
   let shortest = Number.POSITIVE_INFINITY
   for (const atom of atoms) shortest = Math.min(shortest, atom.literal.length)
   return Math.min(shortest, 16) * 1000 - atoms.length

@@ -22,7 +22,7 @@ export function anyOf(literals: LiteralTest[], others: StringTest[]): StringTest
     else substrings.push(literal.needle)
   }
   if (literals.length === 1 && others.length === 0) return singleTest(literals[0]!)
-  return (text) => {
+  const test: StringTest = (text) => {
     if (equals.size > 0 && equals.has(text)) return true
     for (let index = 0; index < suffixes.length; index++) if (text.endsWith(suffixes[index]!)) return true
     for (let index = 0; index < substrings.length; index++) if (text.includes(substrings[index]!)) return true
@@ -30,7 +30,13 @@ export function anyOf(literals: LiteralTest[], others: StringTest[]): StringTest
     for (let index = 0; index < others.length; index++) if (others[index]!(text)) return true
     return false
   }
+  // Lists of emoji or lookalike characters: when every needle has a non-ASCII character, text
+  // without one (most command lines) is rejected by one native scan instead of hundreds.
+  const allNonAscii = others.length === 0 && literals.every((literal) => NON_ASCII.test(literal.needle))
+  return allNonAscii ? (text) => NON_ASCII.test(text) && test(text) : test
 }
+
+const NON_ASCII = /[^\u0000-\u007f]/
 
 export function singleTest(literal: LiteralTest): StringTest {
   const needle = literal.needle
