@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
 import { registerMigrate } from './commands/migrate.js'
+import { registerRules } from './commands/rules.js'
 import { registerServe } from './commands/serve.js'
+import { registerSource } from './commands/source.js'
 import { registerToken } from './commands/token.js'
 import { registerUser } from './commands/user.js'
 import { EXIT, reportError } from './shared.js'
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
     registerToken,
     registerAudit,
     registerConfig,
+    registerSource,
+    registerRules,
   ]) {
     register(program)
   }

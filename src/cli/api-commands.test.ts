@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../test-support/cli-process.js'
+import { startTestServer, type TestServer } from '../test-support/test-server.js'
+
+describe('CLI commands that talk to a running server', () => {
+  let server: TestServer
+  let token: string
+  beforeAll(async () => {
+    server = await startTestServer('duckdb')
+    token = await server.tokenFor('engineer')
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('creates, lists and issues tokens for sources', async () => {
+    const env = { WATCHFLOOR_URL: server.baseUrl, WATCHFLOOR_TOKEN: token }
+    const created = await runCli(
+      ['source', 'create', 'fw01', '--parser', 'json', '--timezone', 'Europe/Paris', '--interval', '600'],
+      { env },
+    )
+    expect(created.code).toBe(0)
+    expect(created.stdout).toContain('created source fw01 (parser json, Europe/Paris)')
+    const listed = await runCli(['source', 'list'], { env })
+    expect(listed.stdout).toMatch(/fw01\s+json\s+Europe\/Paris/)
+    const issued = await runCli(['source', 'token', 'fw01'], { env })
+    expect(issued.stdout.trim()).toMatch(/^wfi_[a-f0-9]{16}_\S{43}$/)
+    const bad = await runCli(['source', 'create', 'fw02', '--timezone', 'Mars/Olympus'], { env })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/unknown time zone/)
+  })
+
+  it('says how to authenticate when no token is given, and when the server is down', async () => {
+    const noToken = await runCli(['rules', 'list'], { env: { WATCHFLOOR_URL: server.baseUrl } })
+    expect(noToken.code).toBe(2)
+    expect(noToken.stderr).toMatch(/--token/)
+    const down = await runCli(['rules', 'list', '--server', 'http://127.0.0.1:1', '--token', token])
+    expect(down.code).toBe(3)
+    expect(down.stderr).toMatch(/cannot reach/)
+  })
+})
