@@ -1,20 +1,26 @@
 /**
- * Aho–Corasick automaton over lowercase text, compiled to a dense transition table, used as a
- * literal pre-filter: one pass over a field's text reports every rule whose required literal
- * occurs in it. Code units ≥ 128 share one symbol: that can only add reports (never miss one),
- * and every report is confirmed by the rule's own matcher.
+ * Aho–Corasick automaton compiled to a dense transition table, used as a literal pre-filter: one
+ * pass over a field's original text reports every rule whose required (lowercase) literal occurs
+ * in its lowercase form. ASCII letters are folded to lowercase and every code unit ≥ 128 shares
+ * one symbol, so a scan can only report too much, never miss; every report is confirmed by the
+ * rule's own matcher.
  */
 const ALPHABET = 128
 const OTHER = 127
+const FOLD = new Uint8Array(65_536).fill(OTHER)
+for (let code = 0; code < ALPHABET; code++) FOLD[code] = code >= 65 && code <= 90 ? code + 32 : code
+/** Non-ASCII characters whose lowercase form has ASCII letters (İ → i̇, K → k): scan the lowercase text. */
+const LOWERS_TO_ASCII = /[\u0130\u212a]/
 
 function symbol(code: number): number {
-  return code < ALPHABET ? code : OTHER
+  return FOLD[code]!
 }
 
 export class LiteralAutomaton {
   private readonly transitions: Int32Array
-  /** Per state: the values reported there (including those of its suffix states). */
-  private readonly outputs: (Int32Array | undefined)[]
+  /** Values reported in state s (its own and its suffix states'): outputValues[outputStart[s] … outputStart[s + 1]). */
+  private readonly outputStart: Int32Array
+  private readonly outputValues: Int32Array
 
   constructor(literals: ReadonlyArray<{ literal: string; value: number }>) {
     const goto: Map<number, number>[] = [new Map()]
@@ -59,20 +65,31 @@ export class LiteralAutomaton {
       }
     }
     this.transitions = transitions
-    this.outputs = merged.map((values) =>
-      values.length === 0 ? undefined : Int32Array.from(new Set(values)),
-    )
+    const unique = merged.map((values) => [...new Set(values)])
+    const outputStart = new Int32Array(count + 1)
+    let total = 0
+    unique.forEach((values, state) => {
+      outputStart[state] = total
+      total += values.length
+    })
+    outputStart[count] = total
+    this.outputStart = outputStart
+    this.outputValues = Int32Array.from(unique.flat())
   }
 
   /** Calls `report` for the value of every literal found in `text` (possibly more than once). */
-  scan(text: string, report: (value: number) => void): void {
+  scan(original: string, report: (value: number) => void): void {
+    const text = LOWERS_TO_ASCII.test(original) ? original.toLowerCase() : original
     const transitions = this.transitions
-    const outputs = this.outputs
+    const outputStart = this.outputStart
+    const outputValues = this.outputValues
+    const length = text.length
     let state = 0
-    for (let index = 0; index < text.length; index++) {
-      state = transitions[state * ALPHABET + symbol(text.charCodeAt(index))]!
-      const found = outputs[state]
-      if (found !== undefined) for (let k = 0; k < found.length; k++) report(found[k]!)
+    for (let index = 0; index < length; index++) {
+      state = transitions[state * ALPHABET + FOLD[text.charCodeAt(index)]!]!
+      const start = outputStart[state]!
+      const end = outputStart[state + 1]!
+      for (let k = start; k < end; k++) report(outputValues[k]!)
     }
   }
 }

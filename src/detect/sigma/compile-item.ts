@@ -370,7 +370,18 @@ function compileKeywords(
     const original = view.leafStrings()
     return original.filter((_, index) => leafTests.some((keywordTest) => keywordTest(leaves[index]!)))
   }
-  return { field: null, path: item.path, test, literals: undefined, matchedKeywords }
+  const literals = modifiers.kind === 're' ? undefined : keywordLiterals(item, modifiers, where, options)
+  return { field: null, path: item.path, test, literals, matchedKeywords }
+}
+
+function keywordLiterals(
+  item: FieldItem,
+  modifiers: ParsedModifiers,
+  where: RuleLocation,
+  options: CompileOptions,
+) {
+  const perValue = item.values.map((value) => valuePatterns(value, modifiers, where, options, true))
+  return itemLiterals(perValue, modifiers.all)
 }
 
 /** The needle of a `*text*` pattern, or undefined for any other shape. */

@@ -1,9 +1,9 @@
 import type { FieldRef } from '../mapping/field-ref.js'
 import type { MatchNode } from './compile-rule.js'
 
-/** "The lowercase text of `field` contains `literal`." */
+/** "The lowercase text of `field` (null: of some value of the event) contains `literal`." */
 export interface LiteralAtom {
-  field: FieldRef
+  field: FieldRef | null
   literal: string
 }
 
@@ -23,7 +23,7 @@ export function requiredLiteralGroups(node: MatchNode): LiteralGroup[] {
   switch (node.kind) {
     case 'item': {
       const { field, literals } = node.item
-      if (field === null || literals === undefined || literals.length === 0) return []
+      if (literals === undefined || literals.length === 0) return []
       return [literals.map((literal) => ({ field, literal }))]
     }
     case 'not':

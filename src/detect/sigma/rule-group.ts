@@ -15,6 +15,10 @@ export class RuleGroup {
   /** Positions (in `rules`) of rules evaluated on every event. */
   private readonly unfiltered: Int32Array
   private readonly automata: Array<{ field: FieldRef; automaton: LiteralAutomaton }>
+  /** Literals of keyword searches, scanned over every value of the event. */
+  private readonly keywordAutomaton: LiteralAutomaton | undefined
+  /** A native test that must pass before the keyword literals are scanned (see `literalGate`). */
+  private readonly keywordGate: RegExp | undefined
   private readonly hitEpochs: Uint32Array
   private readonly hitMasks: Uint8Array
   private readonly fullMasks: Uint8Array
@@ -28,7 +32,7 @@ export class RuleGroup {
     usePrefilter = true,
   ) {
     this.tests = rules.map((rule) => rule.root.test)
-    const byField = new Map<FieldRef, Array<{ literal: string; value: number }>>()
+    const byField = new Map<FieldRef | null, Array<{ literal: string; value: number }>>()
     const unfiltered: number[] = []
     const fullMasks = new Uint8Array(rules.length)
     rules.forEach((rule, position) => {
@@ -51,8 +55,13 @@ export class RuleGroup {
     })
     this.fullMasks = fullMasks
     this.unfiltered = Int32Array.from(unfiltered)
+    const keywordLiterals = byField.get(null)
+    byField.delete(null)
+    this.keywordAutomaton = keywordLiterals === undefined ? undefined : new LiteralAutomaton(keywordLiterals)
+    this.keywordGate =
+      keywordLiterals === undefined ? undefined : literalGate(keywordLiterals.map(({ literal }) => literal))
     this.automata = [...byField].map(([field, literals]) => ({
-      field,
+      field: field!,
       automaton: new LiteralAutomaton(literals),
     }))
     this.hitEpochs = new Uint32Array(rules.length)
@@ -67,19 +76,15 @@ export class RuleGroup {
     if (this.epoch === 1) this.hitEpochs.fill(0)
     this.candidateCount = 0
     for (const { field, automaton } of this.automata) {
-      const text = view.lower(field)
-      if (text !== undefined) {
-        automaton.scan(text, this.mark)
-        continue
-      }
       const raw = view.get(field)
-      if (Array.isArray(raw)) {
-        for (const element of raw) {
-          if (typeof element === 'string') automaton.scan(element.toLowerCase(), this.mark)
-          else if (typeof element === 'number' || typeof element === 'boolean')
-            automaton.scan(String(element), this.mark)
-        }
-      }
+      if (typeof raw === 'string') automaton.scan(raw, this.mark)
+      else if (raw !== undefined && raw !== null) scanValues(raw, automaton, this.mark, 1)
+    }
+    if (
+      this.keywordAutomaton !== undefined &&
+      (this.keywordGate === undefined || anyValueMatches(view.event, this.keywordGate, 32))
+    ) {
+      scanValues(view.event, this.keywordAutomaton, this.mark, 32)
     }
     const tests = this.tests
     for (let index = 0; index < this.unfiltered.length; index++) {
@@ -108,4 +113,54 @@ export class RuleGroup {
     this.hitMasks[position] = mask
     if (mask === this.fullMasks[position]) this.candidates[this.candidateCount++] = position
   }
+}
+
+/** Scans every scalar under `value` (arrays; objects too when depth allows) without collecting them. */
+function scanValues(
+  value: unknown,
+  automaton: LiteralAutomaton,
+  report: (value: number) => void,
+  depth: number,
+): void {
+  if (typeof value === 'string') automaton.scan(value, report)
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    automaton.scan(String(value), report)
+  } else if (Array.isArray(value)) {
+    for (const element of value) scanValues(element, automaton, report, depth)
+  } else if (depth > 1 && typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>
+    for (const key in record) scanValues(record[key], automaton, report, depth - 1)
+  }
+}
+
+/** Most literals folded into one native gate; beyond that the automaton alone is faster. */
+const MAX_GATE_LITERALS = 64
+/** Characters whose lowercase is ASCII but which a non-Unicode /i search does not fold. */
+const UNFOLDED = /[\u0130\u212a]/
+
+/**
+ * A case-insensitive alternation of plain literals (no quantifiers, so at most O(text × literals)
+ * steps, never exponential), run by the native engine over each value before the automaton
+ * scan: most events contain none of the keyword literals and skip that scan entirely.
+ */
+function literalGate(literals: string[]): RegExp | undefined {
+  const unique = [...new Set(literals)]
+  if (unique.length > MAX_GATE_LITERALS || unique.some((literal) => /[^\u0020-\u007e]/.test(literal)))
+    return undefined
+  return new RegExp(unique.map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i')
+}
+
+function anyValueMatches(value: unknown, gate: RegExp, depth: number): boolean {
+  if (typeof value === 'string') return gate.test(value) || UNFOLDED.test(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return gate.test(String(value))
+  if (Array.isArray(value)) {
+    for (const element of value) if (anyValueMatches(element, gate, depth)) return true
+    return false
+  }
+  if (depth > 1 && typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>
+    for (const key in record) if (anyValueMatches(record[key], gate, depth - 1)) return true
+  }
+  return false
 }

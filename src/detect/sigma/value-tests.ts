@@ -36,7 +36,7 @@ export function anyOf(literals: LiteralTest[], others: StringTest[]): StringTest
   return allNonAscii ? (text) => NON_ASCII.test(text) && test(text) : test
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/
+const NON_ASCII = /[\u0080-\uffff]/
 
 export function singleTest(literal: LiteralTest): StringTest {
   const needle = literal.needle
