@@ -27,7 +27,18 @@ function startServer(args: string[], env: Record<string, string>): Promise<Serve
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--roles', 'web,ingest', ...args],
+      [
+        ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        '--port',
+        '0',
+        '--roles',
+        'web,ingest',
+        ...args,
+      ],
       {
         env: { ...process.env, WATCHFLOOR_LOG_LEVEL: 'warn', WATCHFLOOR_SYSLOG_TCP_PORT: '0', ...env },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -38,7 +49,8 @@ function startServer(args: string[], env: Record<string, string>): Promise<Serve
       stderr += chunk.toString()
       const url = /listening on (http:\/\/[\d.:]+)/.exec(stderr)?.[1]
       const password = /password: (\S+)/.exec(stderr)?.[1]
-      if (url && password) resolve({ child, url, password, syslogPort: 0 })
+      const syslogPort = Number(/Syslog listening on .*tcp (\d+)/.exec(stderr)?.[1] ?? 0)
+      if (url && password && syslogPort) resolve({ child, url, password, syslogPort })
     })
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)))
   })

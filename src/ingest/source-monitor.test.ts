@@ -18,13 +18,17 @@ for (const engine of ENGINES) {
     })
 
     it('raises source.silent once when a source misses its interval, and source.recovered when data returns', async () => {
+      const check = async () => {
+        await services.sourceStats.flush()
+        return checkSources(ctx.store)
+      }
       await services.sources.create('fw', { expectedIntervalSeconds: 300 }, SYSTEM_ACTOR, {
         ip: null,
         requestId: 't',
       })
       await services.sources.create('quiet-by-design', {}, SYSTEM_ACTOR, { ip: null, requestId: 't' })
       await services.ingest.queue.offer({ events: [buildEvent({ source: 'fw' })], deadLetters: [], bytes: 1 })
-      expect(await checkSources(ctx.store)).toEqual({ wentSilent: [], recovered: [] })
+      expect(await check()).toEqual({ wentSilent: [], recovered: [] })
 
       // Ten minutes without a word from fw.
       const tenMinutesAgo = new Date(Date.now() - 600_000)
@@ -33,14 +37,14 @@ for (const engine of ENGINES) {
         .set({ last_received_at: tenMinutesAgo })
         .where('name', '=', 'fw')
         .execute()
-      expect(await checkSources(ctx.store)).toEqual({ wentSilent: ['fw'], recovered: [] })
+      expect(await check()).toEqual({ wentSilent: ['fw'], recovered: [] })
       // Asking again changes nothing: one detection per silence.
-      expect(await checkSources(ctx.store)).toEqual({ wentSilent: [], recovered: [] })
+      expect(await check()).toEqual({ wentSilent: [], recovered: [] })
       expect((await services.sources.get('fw')).silent_since).not.toBeNull()
 
       await new Promise((resolve) => setTimeout(resolve, 5))
       await services.ingest.queue.offer({ events: [buildEvent({ source: 'fw' })], deadLetters: [], bytes: 1 })
-      expect(await checkSources(ctx.store)).toEqual({ wentSilent: [], recovered: ['fw'] })
+      expect(await check()).toEqual({ wentSilent: [], recovered: ['fw'] })
       expect((await services.sources.get('fw')).silent_since).toBeNull()
 
       const detections = await ctx.store.db

@@ -5,6 +5,7 @@ import { randomSecret, safeEqualHex, sha256Hex } from '../auth/secrets.js'
 import { ConflictError, NotFoundError, UserError } from '../core/errors.js'
 import type { SourceRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import type { SourceStats } from './pipeline/source-stats.js'
 
 export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/
 const INGEST_TOKEN_PATTERN = /^wfi_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/
@@ -74,15 +75,18 @@ export class SourcesService {
   constructor(
     private readonly store: Store,
     private readonly isKnownParser: (name: string) => boolean,
+    private readonly stats?: SourceStats,
   ) {}
 
   async list(): Promise<PublicSource[]> {
+    await this.stats?.flush()
     return (await this.store.db.selectFrom('sources').selectAll().orderBy('name').execute()).map(
       toPublicSource,
     )
   }
 
   async get(name: string): Promise<SourceRow> {
+    await this.stats?.flush()
     const row = await this.store.db
       .selectFrom('sources')
       .selectAll()

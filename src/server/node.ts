@@ -3,6 +3,7 @@ import type { Config } from '../config/settings.js'
 import { DetectLoop } from '../detect/live/detect-loop.js'
 import { checkSources } from '../ingest/source-monitor.js'
 import { startSyslogIfConfigured } from '../ingest/syslog/start.js'
+import type { SyslogListeners } from '../ingest/syslog/syslog-server.js'
 import { openStore } from '../store/open-store.js'
 import { buildApp } from './app.js'
 import type { App } from './context.js'
@@ -14,6 +15,8 @@ export interface RunningNode {
   services: Services
   /** Where the HTTP server listens, e.g. http://127.0.0.1:8470. */
   url: string | undefined
+  /** The syslog listeners' ports, when configured. */
+  syslog: { udpPort?: number; tcpPort?: number; tlsPort?: number } | undefined
   /** Finishes in-flight requests, flushes pending writes, closes the database. */
   stop(): Promise<void>
 }
@@ -40,16 +43,28 @@ export async function startNode(
     shutdownSteps.push(
       scheduleTask('maintenance', 3_600_000, () => runMaintenance(services, config.retentionDays), logger),
     )
-    shutdownSteps.push(scheduleTask('source-monitor', 30_000, () => checkSources(store), logger))
+    shutdownSteps.push(
+      scheduleTask(
+        'source-monitor',
+        30_000,
+        async () => {
+          await services.sourceStats.flush()
+          return checkSources(store)
+        },
+        logger,
+      ),
+    )
   }
   if (config.roles.includes('detect')) {
     const detector = new DetectLoop(store, services.rules, logger.child({ component: 'detect' }))
     detector.start()
     shutdownSteps.push(() => detector.stop())
   }
+  let syslog: SyslogListeners | undefined
   if (config.roles.includes('ingest')) {
-    const syslog = await startSyslogIfConfigured(config, services, logger)
-    if (syslog) shutdownSteps.unshift(() => syslog.close())
+    syslog = await startSyslogIfConfigured(config, services, logger)
+    const listeners = syslog
+    if (listeners) shutdownSteps.unshift(() => listeners.close())
   }
   let app: App | undefined
   let url: string | undefined
@@ -64,12 +79,14 @@ export async function startNode(
     app,
     services,
     url,
+    syslog,
     stop() {
       stopping ??= (async () => {
         if (app) await app.close()
         for (const step of shutdownSteps) await step()
         // Everything accepted is committed before the database closes.
         await services.ingest.queue.drain()
+        await services.sourceStats.flush()
         await store.close()
       })()
       return stopping

@@ -11,6 +11,7 @@ import { IngestService } from '../ingest/ingest.service.js'
 import { isKnownParser, parseRecord } from '../ingest/parsing.js'
 import { createBatchCommitter } from '../ingest/pipeline/commit-batch.js'
 import { DEFAULT_QUEUE_LIMITS, IngestQueue } from '../ingest/pipeline/ingest-queue.js'
+import { SourceStats } from '../ingest/pipeline/source-stats.js'
 import { SourcesService } from '../ingest/sources.service.js'
 import type { Store } from '../store/store.js'
 
@@ -25,6 +26,7 @@ export interface Services {
   deadLetters: DeadLettersService
   metrics: IngestMetrics
   rules: RuleCatalog
+  sourceStats: SourceStats
 }
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
@@ -36,8 +38,10 @@ export function createServices(
   logger: Logger = pino({ level: 'silent' }),
 ): Services {
   const metrics = new IngestMetrics()
+  const sourceStats = new SourceStats(store)
+  let lastStatsFlush = 0
   const queue = new IngestQueue(
-    createBatchCommitter(store),
+    createBatchCommitter(store, sourceStats),
     {
       ...DEFAULT_QUEUE_LIMITS,
       maxEvents: config.ingestQueueMaxEvents ?? DEFAULT_QUEUE_LIMITS.maxEvents,
@@ -46,10 +50,18 @@ export function createServices(
     (stats) => {
       metrics.commitSeconds.observe(stats.ms / 1000)
       metrics.commitEvents.observe(stats.events)
+      if (Date.now() - lastStatsFlush > 1_000) {
+        lastStatsFlush = Date.now()
+        sourceStats
+          .flush()
+          .catch((error: unknown) =>
+            logger.warn({ err: error }, 'source counters not written yet; will retry'),
+          )
+      }
     },
   )
   metrics.watchQueue(queue)
-  const sources = new SourcesService(store, isKnownParser)
+  const sources = new SourcesService(store, isKnownParser, sourceStats)
   return {
     store,
     users: new UsersService(store),
@@ -59,6 +71,7 @@ export function createServices(
     ingest: new IngestService(queue, parseRecord, metrics),
     deadLetters: new DeadLettersService(store, sources, queue, parseRecord),
     metrics,
+    sourceStats,
     rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
   }
 }

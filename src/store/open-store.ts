@@ -60,6 +60,11 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
       `cannot open the embedded database ${file}${hint}: ${message}`,
     )
   }
+  // DuckDB's default checkpoints every 16 MB of WAL, tuned for analytics; for a stream of events
+  // that means a checkpoint every few batches. Measured on 3 KB events: 38,000 → 54,000 rows/s.
+  const setup = await instance.connect()
+  await setup.run("SET checkpoint_threshold = '1GB'")
+  setup.closeSync()
   const dialect = new DuckDBDialect(instance)
   const db = new Kysely<Database>({ dialect })
   return {

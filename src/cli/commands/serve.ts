@@ -72,6 +72,17 @@ export function registerServe(program: Command): void {
         process.stderr.write(
           `Watchfloor is listening on ${node.url} (${node.services.store.engine} database)\n`,
         )
+      const syslog = node.syslog
+      if (syslog) {
+        const ports = [
+          ['udp', syslog.udpPort],
+          ['tcp', syslog.tcpPort],
+          ['tls', syslog.tlsPort],
+        ].filter(([, port]) => port !== undefined)
+        process.stderr.write(
+          `Syslog listening on ${ports.map(([kind, port]) => `${kind} ${port}`).join(', ')}\n`,
+        )
+      }
       if (stopRequested) {
         signals = 0
         shutdown(stopRequested)

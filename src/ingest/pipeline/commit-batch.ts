@@ -1,19 +1,13 @@
-import { sql } from 'kysely'
 import type { Store } from '../../store/store.js'
 import { encodeRaw } from './dead-letter.js'
 import type { CommitBatch } from './ingest-queue.js'
-
-interface SourceTally {
-  events: number
-  deadLetters: number
-  lastEventAt: Date | null
-}
+import type { SourceStats } from './source-stats.js'
 
 /**
- * Writes one group of submissions: all their events in one append, their dead letters, and the
- * per-source counters and last-seen times. Returns each submission's sequence numbers.
+ * Writes one group of submissions: all their events in one append and their dead letters, then
+ * hands the per-source counts to `stats`. Returns each submission's sequence numbers.
  */
-export function createBatchCommitter(store: Store): CommitBatch {
+export function createBatchCommitter(store: Store, stats: SourceStats): CommitBatch {
   return async (submissions) => {
     const events = submissions.flatMap((submission) => submission.events)
     const seqs = await store.events.append(events)
@@ -42,36 +36,7 @@ export function createBatchCommitter(store: Store): CommitBatch {
         .execute()
     }
 
-    const tallies = new Map<string, SourceTally>()
-    for (const event of events) {
-      const tally = tallies.get(event.source) ?? { events: 0, deadLetters: 0, lastEventAt: null }
-      tally.events += 1
-      if (!tally.lastEventAt || event.timestamp > tally.lastEventAt) tally.lastEventAt = event.timestamp
-      tallies.set(event.source, tally)
-    }
-    for (const letter of deadLetters) {
-      const tally = tallies.get(letter.source) ?? { events: 0, deadLetters: 0, lastEventAt: null }
-      tally.deadLetters += 1
-      tallies.set(letter.source, tally)
-    }
-    const now = new Date()
-    for (const [source, tally] of tallies) {
-      const lastEvent = tally.lastEventAt ?? now
-      await store.db
-        .updateTable('sources')
-        .set({
-          events_total: sql`events_total + ${tally.events}`,
-          dead_letters_total: sql`dead_letters_total + ${tally.deadLetters}`,
-          last_received_at: now,
-          ...(tally.events > 0
-            ? {
-                last_event_at: sql`CASE WHEN last_event_at IS NULL OR last_event_at < ${lastEvent} THEN ${lastEvent} ELSE last_event_at END`,
-              }
-            : {}),
-        })
-        .where('name', '=', source)
-        .execute()
-    }
+    stats.record(events, deadLetters)
 
     let offset = 0
     return submissions.map((submission) => {

@@ -3,6 +3,7 @@ import { buildEvent } from '../../test-support/builders.js'
 import { ENGINES, openTestStore, type TestStore } from '../../test-support/stores.js'
 import { createBatchCommitter } from './commit-batch.js'
 import { IngestQueue, QueueFullError, type Submission } from './ingest-queue.js'
+import { SourceStats } from './source-stats.js'
 
 function submission(count: number, source = 'fw'): Submission {
   return {
@@ -25,7 +26,7 @@ for (const engine of ENGINES) {
     it('groups concurrent submissions into few transactions and resolves each only once committed', async () => {
       const commits: number[] = []
       const queue = new IngestQueue(
-        createBatchCommitter(ctx.store),
+        createBatchCommitter(ctx.store, new SourceStats(ctx.store)),
         { maxEvents: 100_000, maxBytes: 1e9, maxBatchEvents: 10_000 },
         (stats) => commits.push(stats.submissions),
       )
@@ -43,7 +44,7 @@ for (const engine of ENGINES) {
       const gate = new Promise<void>((resolve) => {
         release = resolve
       })
-      const commit = createBatchCommitter(ctx.store)
+      const commit = createBatchCommitter(ctx.store, new SourceStats(ctx.store))
       const queue = new IngestQueue(
         async (batch) => {
           await gate
@@ -68,7 +69,7 @@ for (const engine of ENGINES) {
 
     it('rejects (never acknowledges) a submission whose commit failed, and keeps working', async () => {
       let fail = true
-      const commit = createBatchCommitter(ctx.store)
+      const commit = createBatchCommitter(ctx.store, new SourceStats(ctx.store))
       const queue = new IngestQueue(async (batch) => {
         if (fail) throw new Error('disk full')
         return commit(batch)
@@ -79,13 +80,14 @@ for (const engine of ENGINES) {
       expect(await ctx.store.events.count()).toBe(3)
     })
 
-    it('updates the source counters and last event time in the same commit', async () => {
+    it('counts events and dead letters per source and keeps the latest event time', async () => {
       const now = new Date()
       await ctx.store.db
         .insertInto('sources')
         .values({ name: 'fw', parser: 'auto', timezone: 'UTC', created_at: now, updated_at: now })
         .execute()
-      const queue = new IngestQueue(createBatchCommitter(ctx.store))
+      const stats = new SourceStats(ctx.store)
+      const queue = new IngestQueue(createBatchCommitter(ctx.store, stats))
       const latest = new Date('2026-11-21T10:00:00Z')
       await queue.offer({
         events: [
@@ -105,6 +107,7 @@ for (const engine of ENGINES) {
         ],
         bytes: 10,
       })
+      await stats.flush()
       const row = await ctx.store.db
         .selectFrom('sources')
         .selectAll()
