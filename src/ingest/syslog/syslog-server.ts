@@ -29,6 +29,8 @@ export interface SyslogListeners {
 
 const MAX_IN_FLIGHT_PER_CONNECTION = 4
 const UDP_BATCH_MESSAGES = 2_000
+const STREAM_BATCH_MESSAGES = 2_000
+const STREAM_LINGER_MS = 10
 const UDP_LINGER_MS = 5
 
 /**
@@ -115,8 +117,16 @@ export async function startSyslog(
     const peer = `${socket.remoteAddress}:${socket.remotePort}`
     const framer = new SyslogFramer()
     let inFlight = 0
-    const send = (messages: string[]) => {
-      if (messages.length === 0) return
+    // Messages gather across chunks into submissions of up to STREAM_BATCH_MESSAGES (or what came
+    // within STREAM_LINGER_MS): one submission per 64 KB chunk would make commits tiny.
+    let pending: string[] = []
+    let lingerTimer: NodeJS.Timeout | undefined
+    const send = () => {
+      if (lingerTimer) clearTimeout(lingerTimer)
+      lingerTimer = undefined
+      if (pending.length === 0) return
+      const messages = pending
+      pending = []
       inFlight += 1
       if (inFlight >= MAX_IN_FLIGHT_PER_CONNECTION || !ingest.queue.hasSpace()) socket.pause()
       submit(messages, 'syslog-tcp', 'wait', peer)
@@ -132,11 +142,19 @@ export async function startSyslog(
     socket.on('data', (chunk: Buffer) => {
       const { messages, errors } = framer.push(chunk)
       for (const error of errors) log.warn({ peer }, error)
-      send(messages)
+      for (const message of messages) pending.push(message)
+      if (pending.length >= STREAM_BATCH_MESSAGES) send()
+      else if (pending.length > 0) lingerTimer ??= setTimeout(send, STREAM_LINGER_MS)
     })
-    socket.on('end', () => send(framer.flush()))
+    socket.on('end', () => {
+      pending.push(...framer.flush())
+      send()
+    })
     socket.on('error', (error) => log.debug({ err: error, peer }, 'syslog connection error'))
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', () => {
+      sockets.delete(socket)
+      send()
+    })
   }
 
   const listen = (server: Server, port: number) =>
