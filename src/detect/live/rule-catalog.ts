@@ -18,6 +18,9 @@ export interface CatalogRule {
   logsource: Record<string, unknown>
   enabled: boolean
   disabledReason: string | null
+  description: string | null
+  references: string[]
+  falsePositives: string[]
 }
 
 export interface CatalogSnapshot {
@@ -76,6 +79,9 @@ export class RuleCatalog {
         logsource: { ...rule.logsource },
         enabled: !disabled.has(rule.id),
         disabledReason: disabled.get(rule.id) ?? null,
+        description: rule.document.description ?? null,
+        references: stringList(rule.document.attributes.references),
+        falsePositives: rule.document.falsepositives,
       })),
       errors: loaded.errors.map((error: RuleLoadError) => ({
         message: error.message,
@@ -99,4 +105,8 @@ export class RuleCatalog {
     )
     return snapshot
   }
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
 }

@@ -14,6 +14,9 @@ const ruleSchema = z.object({
   logsource: z.record(z.string(), z.unknown()),
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
+  description: z.string().nullable(),
+  references: z.array(z.string()),
+  falsePositives: z.array(z.string()),
 })
 
 export async function rulesRoutes(app: App, { services }: AppContext): Promise<void> {

@@ -4,6 +4,7 @@ import { LEAF_SEPARATOR, scalarText } from '../mapping/event-view.js'
 import { type FieldRef, fieldRef } from '../mapping/field-ref.js'
 import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
+import { regexRequiredLiteral } from './regex-literal.js'
 import {
   ANY_CHARS,
   longestLiteral,
@@ -163,7 +164,7 @@ function compileFieldItem(
             modifiers.all,
           ),
         ),
-        literals: undefined,
+        literals: regexLiterals(item.values, modifiers.all),
       }
     case 'cidr': {
       const ranges = item.values.map((value) => {
@@ -382,6 +383,18 @@ function keywordLiterals(
 ) {
   const perValue = item.values.map((value) => valuePatterns(value, modifiers, where, options, true))
   return itemLiterals(perValue, modifiers.all)
+}
+
+/** Literals the regexes require (see regexRequiredLiteral), in the shape of `itemLiterals`. */
+function regexLiterals(values: RuleValue[], all: boolean): string[] | undefined {
+  const literals = values.map((value) =>
+    typeof value.value === 'string' ? regexRequiredLiteral(value.value) : '',
+  )
+  if (all) {
+    const longest = literals.reduce((best, literal) => (literal.length > best.length ? literal : best), '')
+    return longest.length >= MIN_LITERAL ? [longest] : undefined
+  }
+  return literals.every((literal) => literal.length >= MIN_LITERAL) ? [...new Set(literals)] : undefined
 }
 
 /** The needle of a `*text*` pattern, or undefined for any other shape. */

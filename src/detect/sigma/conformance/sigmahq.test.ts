@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -120,3 +121,48 @@ describe.runIf(hasTestData('sigma'))('SigmaHQ conformance', () => {
     expect(compared).toBeGreaterThan(200)
   }, 120_000)
 })
+
+async function findZips(dir: string, out: string[] = []): Promise<string[]> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) await findZips(full, out)
+    else if (entry.name.endsWith('.zip') && /[/\\](windows|compound)[/\\]/.test(full)) out.push(full)
+  }
+  return out.sort()
+}
+
+describe.runIf(hasTestData('sigma') && hasTestData('samples', 'otrf'))('pre-filter on real traffic', () => {
+  it('finds exactly what full evaluation finds on OTRF Windows samples', async () => {
+    const { rules } = await loadRules(RULE_DIRS.map((dir) => path.join(SIGMA_ROOT, dir)))
+    const withPrefilter = createDetector(rules)
+    const withoutPrefilter = createDetector(rules, undefined, { prefilter: false })
+    let compared = 0
+    let matched = 0
+    for (const zip of await findZips(testDataPath('samples', 'otrf', 'datasets'))) {
+      const text = execFileSync('unzip', ['-p', zip], { maxBuffer: 1 << 30 }).toString('utf8')
+      for (const event of parseJsonLines(text)) {
+        const fast = withPrefilter.match(event).map((match) => match.ruleId)
+        const slow = withoutPrefilter.match(event).map((match) => match.ruleId)
+        expect(fast.sort()).toEqual(slow.sort())
+        matched += fast.length
+        compared++
+      }
+      if (compared >= 30_000) break
+    }
+    console.log(`pre-filter cross-check: ${compared} OTRF events, ${matched} matches, identical`)
+    expect(matched).toBeGreaterThan(0)
+  }, 300_000)
+})
+
+function parseJsonLines(text: string): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = []
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue
+    try {
+      events.push(JSON.parse(line) as Record<string, unknown>)
+    } catch {
+      // A few archived lines are truncated; they are not events.
+    }
+  }
+  return events
+}

@@ -1,0 +1,83 @@
+/**
+ * The longest literal every match of a regular expression must contain, read from the top-level
+ * concatenation only (groups, classes, alternation and quantified characters end a run), for the
+ * literal pre-filter. Returns '' when none can be proven; the result is lowercase.
+ */
+export function regexRequiredLiteral(pattern: string): string {
+  if (hasTopLevelAlternation(pattern)) return ''
+  let best = ''
+  let run = ''
+  const endRun = () => {
+    if (run.length > best.length) best = run
+    run = ''
+  }
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]!
+    let literal: string | undefined
+    if (char === '\\') {
+      const next = pattern[index + 1]
+      index++
+      if (next !== undefined && /[^A-Za-z0-9]/.test(next)) literal = next
+    } else if (char === '(' || char === '[') {
+      endRun()
+      index = skipBracketed(pattern, index) - 1
+      continue
+    } else if (char === '{') {
+      endRun()
+      const close = pattern.indexOf('}', index)
+      index = close < 0 ? pattern.length : close
+      continue
+    } else if (!'.^$|)]*+?}'.includes(char)) {
+      literal = char
+    }
+    if (literal === undefined) {
+      endRun()
+      continue
+    }
+    // A quantifier that allows zero occurrences (or repeats) removes the character from the run.
+    const after = pattern[index + 1]
+    if (after === '?' || after === '*' || after === '{') {
+      endRun()
+      continue
+    }
+    run += literal
+    if (after === '+') endRun()
+  }
+  endRun()
+  return best.toLowerCase()
+}
+
+function hasTopLevelAlternation(pattern: string): boolean {
+  let depth = 0
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]
+    if (char === '\\') index++
+    else if (char === '[') index = skipBracketed(pattern, index) - 1
+    else if (char === '(') depth++
+    else if (char === ')') depth--
+    else if (char === '|' && depth === 0) return true
+  }
+  return false
+}
+
+/** Index just after the group or class opening at `start` (and a quantifier on it). */
+function skipBracketed(pattern: string, start: number): number {
+  const open = pattern[start]
+  let depth = 0
+  let index = start
+  for (; index < pattern.length; index++) {
+    const char = pattern[index]
+    if (char === '\\') {
+      index++
+      continue
+    }
+    if (open === '[') {
+      if (char === ']' && index > start + 1 && !(index === start + 2 && pattern[start + 1] === '^')) break
+      continue
+    }
+    if (char === '[') index = skipBracketed(pattern, index) - 1
+    else if (char === '(') depth++
+    else if (char === ')' && --depth === 0) break
+  }
+  return index + 1
+}
