@@ -7,6 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
+import { alertsRoutes } from '../alerts/alerts.routes.js'
 import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
@@ -85,6 +86,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     ingestRoutes,
     metricsRoutes,
     rulesRoutes,
+    alertsRoutes,
   ]) {
     await routes(app, context)
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { AlertBuilder } from '../alerts/alert-builder.js'
 import type { Config } from '../config/settings.js'
 import { DetectLoop } from '../detect/live/detect-loop.js'
 import { checkSources } from '../ingest/source-monitor.js'
@@ -40,6 +41,12 @@ export async function startNode(
 
   const shutdownSteps: ShutdownStep[] = []
   if (config.roles.includes('worker')) {
+    const alertBuilder = new AlertBuilder(store, services.rules, logger.child({ component: 'alerts' }))
+    const stopAlerts = scheduleTask('alerts', 1_000, () => alertBuilder.catchUp(), logger)
+    shutdownSteps.push(async () => {
+      await stopAlerts()
+      await alertBuilder.release()
+    })
     shutdownSteps.push(
       scheduleTask('maintenance', 3_600_000, () => runMaintenance(services, config.retentionDays), logger),
     )

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import pino from 'pino'
+import { AlertsService } from '../alerts/alerts.service.js'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
@@ -27,6 +28,7 @@ export interface Services {
   metrics: IngestMetrics
   rules: RuleCatalog
   sourceStats: SourceStats
+  alerts: AlertsService
 }
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
@@ -72,6 +74,7 @@ export function createServices(
     deadLetters: new DeadLettersService(store, sources, queue, parseRecord),
     metrics,
     sourceStats,
+    alerts: new AlertsService(store),
     rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
   }
 }

@@ -146,6 +146,72 @@ export interface RuleStatesTable {
   updated_at: Timestamp
 }
 
+export type AlertStatus = 'new' | 'acknowledged' | 'in_progress' | 'closed'
+export type AlertResolution = 'true_positive' | 'benign_positive' | 'false_positive' | 'duplicate' | 'other'
+
+export interface AlertEntities {
+  hosts: string[]
+  users: string[]
+  ips: string[]
+  processes: string[]
+  hashes: string[]
+  domains: string[]
+  urls: string[]
+  files: string[]
+}
+
+export interface AlertsTable {
+  id: Generated<number>
+  /** Rule plus group-by values: detections with the same fingerprint join the open alert. */
+  fingerprint: string
+  kind: string
+  rule_id: string
+  rule_title: string
+  severity: string
+  risk_score: number
+  status: AlertStatus
+  resolution: AlertResolution | null
+  close_comment: string | null
+  assignee: string | null
+  tags: Json<string[]>
+  tactics: Json<string[]>
+  techniques: Json<string[]>
+  description: string | null
+  refs: Json<string[]>
+  false_positives: Json<string[]>
+  entities: Json<AlertEntities>
+  matched: Json
+  source: string | null
+  first_seen: Timestamp
+  last_seen: Timestamp
+  event_count: number
+  suppressed_count: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+  acknowledged_at: Timestamp | null
+  closed_at: Timestamp | null
+  incident_id: number | null
+  merged_into: number | null
+}
+
+export interface AlertEventsTable {
+  alert_id: number
+  event_seq: number
+  detection_id: number
+}
+
+export interface AlertHistoryTable {
+  id: Generated<number>
+  alert_id: number
+  occurred_at: Timestamp
+  actor: string
+  action: string
+  from_value: string | null
+  to_value: string | null
+  comment: string | null
+  details: Json | null
+}
+
 export interface Database {
   events: EventsTable
   users: UsersTable
@@ -157,6 +223,9 @@ export interface Database {
   detections: DetectionsTable
   detect_cursors: DetectCursorsTable
   rule_states: RuleStatesTable
+  alerts: AlertsTable
+  alert_events: AlertEventsTable
+  alert_history: AlertHistoryTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -168,3 +237,6 @@ export type SourceRow = Selectable<SourcesTable>
 export type DeadLetterRow = Selectable<DeadLettersTable>
 export type DetectionRow = Selectable<DetectionsTable>
 export type NewDetection = Insertable<DetectionsTable>
+export type AlertRow = Selectable<AlertsTable>
+export type NewAlert = Insertable<AlertsTable>
+export type AlertHistoryRow = Selectable<AlertHistoryTable>

@@ -141,7 +141,8 @@ export class IngestQueue {
             submissions: batch.length,
             ms: performance.now() - started,
           })
-          batch.forEach((submission, index) => submission.resolve({ seqs: outcome[index] ?? [] }))
+          for (const [index, submission] of batch.entries())
+            submission.resolve({ seqs: outcome[index] ?? [] })
         } else {
           const error = new IngestUnavailableError(failure)
           for (const submission of batch) submission.reject(error)

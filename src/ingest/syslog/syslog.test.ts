@@ -98,12 +98,12 @@ for (const engine of ENGINES) {
     it('receives rsyslog forwarding a file over TCP with octet-counted framing', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'wf-rsyslog-'))
       const input = path.join(dir, 'app.log')
-      writeFileSync(input, Array.from({ length: 50 }, (_, i) => `rsyslog line ${i}`).join('\n') + '\n')
+      writeFileSync(input, `${Array.from({ length: 50 }, (_, i) => `rsyslog line ${i}`).join('\n')}\n`)
       const conf = path.join(dir, 'rsyslog.conf')
       writeFileSync(
         conf,
         [
-          'global(workDirectory="' + dir + '")',
+          `global(workDirectory="${dir}")`,
           'module(load="imfile")',
           `input(type="imfile" File="${input}" Tag="app:" ruleset="fwd" freshStartTail="off")`,
           'ruleset(name="fwd") {',

@@ -4,6 +4,7 @@ import * as foundation from './001-foundation.js'
 import * as ingest from './002-ingest.js'
 import * as detections from './003-detections.js'
 import * as ruleStates from './004-rule-states.js'
+import * as alerts from './005-alerts.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '002-ingest': ingest,
   '003-detections': detections,
   '004-rule-states': ruleStates,
+  '005-alerts': alerts,
 }

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Logger } from 'pino'
+import type { RuleCatalog } from '../detect/live/rule-catalog.js'
+import type { AlertEntities, DetectionRow, NewAlert } from '../store/schema.js'
+import type { Leadership, Store } from '../store/store.js'
+import {
+  attackFromTags,
+  emptyEntities,
+  extractEntities,
+  mergeEntities,
+  severityOf,
+} from './alert-metadata.js'
+
+export interface AlertBuilderOptions {
+  /** A detection joins an open alert with the same fingerprint last seen within this window. */
+  dedupWindowMs?: number
+  batchSize?: number
+}
+
+interface Group {
+  fingerprint: string
+  detections: DetectionRow[]
+  entities: AlertEntities
+  first: Date
+  last: Date
+  events: { seq: number; detectionId: number }[]
+}
+
+const CURSOR = 'alerts'
+
+/**
+ * The default grouping: one alert per rule and host (what Elastic and Splunk ES default to); a
+ * detection without a host groups by rule and source.
+ */
+export function alertFingerprint(detection: Pick<DetectionRow, 'rule_id' | 'source' | 'context'>): string {
+  const context = (detection.context ?? {}) as Record<string, unknown>
+  const key = [
+    detection.rule_id,
+    typeof context.host === 'string'
+      ? `host:${context.host.toLowerCase()}`
+      : `source:${detection.source ?? ''}`,
+  ]
+  return createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 32)
+}
+
+/**
+ * Turns detections into alerts, after a cursor over detection ids kept in the same transaction:
+ * detections with the fingerprint of an open alert seen within the dedup window update it (count,
+ * last seen, events, entities); others open a new alert. 10,000 detections of one rule on one host
+ * make one alert with a count of 10,000.
+ */
+export class AlertBuilder {
+  readonly #window: number
+  readonly #batchSize: number
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: RuleCatalog,
+    private readonly logger: Logger,
+    options: AlertBuilderOptions = {},
+  ) {
+    this.#window = options.dedupWindowMs ?? 24 * 3_600_000
+    this.#batchSize = options.batchSize ?? 5_000
+  }
+
+  #leadership: Leadership | undefined
+
+  /**
+   * Runs batches until caught up, on the one node that holds the `alerts` leadership (several
+   * workers on one PostgreSQL must not build the same alert twice). Returns detections read.
+   */
+  async catchUp(): Promise<number> {
+    this.#leadership ??= await this.store.locks.tryLeadership('alerts')
+    if (!this.#leadership) return 0
+    let total = 0
+    for (let read = await this.runOnce(); read > 0; read = await this.runOnce()) total += read
+    return total
+  }
+
+  async release(): Promise<void> {
+    await this.#leadership?.release()
+    this.#leadership = undefined
+  }
+
+  /** Processes one batch of detections; returns how many it read. */
+  async runOnce(): Promise<number> {
+    const cursor =
+      (
+        await this.store.db
+          .selectFrom('detect_cursors')
+          .select('seq')
+          .where('name', '=', CURSOR)
+          .executeTakeFirst()
+      )?.seq ?? 0
+    const detections = await this.store.db
+      .selectFrom('detections')
+      .selectAll()
+      .where('id', '>', cursor)
+      .orderBy('id')
+      .limit(this.#batchSize)
+      .execute()
+    if (detections.length === 0) return 0
+    if (!this.catalog.loaded) await this.catalog.reload().catch(() => undefined)
+    const groups = new Map<string, Group>()
+    for (const detection of detections) {
+      const fingerprint = alertFingerprint(detection)
+      let group = groups.get(fingerprint)
+      if (!group) {
+        group = {
+          fingerprint,
+          detections: [],
+          entities: emptyEntities(),
+          first: detection.detected_at,
+          last: detection.detected_at,
+          events: [],
+        }
+        groups.set(fingerprint, group)
+      }
+      group.detections.push(detection)
+      if (detection.detected_at < group.first) group.first = detection.detected_at
+      if (detection.detected_at > group.last) group.last = detection.detected_at
+      extractEntities(group.entities, detection.context as Record<string, unknown> | null, detection.matched)
+      for (const seq of detection.event_seqs) group.events.push({ seq, detectionId: detection.id })
+    }
+    const now = new Date()
+    let opened = 0
+    let updated = 0
+    await this.store.transaction(async (trx) => {
+      for (const group of groups.values()) {
+        const open = await trx
+          .selectFrom('alerts')
+          .select(['id', 'entities', 'last_seen', 'first_seen'])
+          .where('fingerprint', '=', group.fingerprint)
+          .where('status', '!=', 'closed')
+          .where('merged_into', 'is', null)
+          .where('last_seen', '>=', new Date(group.first.getTime() - this.#window))
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+        let alertId: number
+        if (open) {
+          alertId = open.id
+          await trx
+            .updateTable('alerts')
+            .set({
+              event_count: sql`event_count + ${group.events.length}`,
+              last_seen: new Date(Math.max(group.last.getTime(), open.last_seen.getTime())),
+              first_seen: new Date(Math.min(group.first.getTime(), open.first_seen.getTime())),
+              entities: JSON.stringify(mergeEntities(open.entities, group.entities)),
+              updated_at: now,
+            })
+            .where('id', '=', alertId)
+            .execute()
+          updated += 1
+        } else {
+          const inserted = await trx
+            .insertInto('alerts')
+            .values(this.#newAlert(group, now))
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          alertId = inserted.id
+          await trx
+            .insertInto('alert_history')
+            .values({
+              alert_id: alertId,
+              occurred_at: now,
+              actor: 'system',
+              action: 'created',
+              from_value: null,
+              to_value: 'new',
+              comment: null,
+              details: null,
+            })
+            .execute()
+          opened += 1
+        }
+        // Link at most the first events of a flood: the count keeps the true number.
+        const links = group.events
+          .slice(0, 1_000)
+          .map((event) => ({ alert_id: alertId, event_seq: event.seq, detection_id: event.detectionId }))
+        for (let start = 0; start < links.length; start += 500) {
+          await trx
+            .insertInto('alert_events')
+            .values(links.slice(start, start + 500))
+            .onConflict((conflict) => conflict.columns(['alert_id', 'event_seq']).doNothing())
+            .execute()
+        }
+      }
+      await trx
+        .insertInto('detect_cursors')
+        .values({ name: CURSOR, seq: detections.at(-1)!.id, updated_at: now })
+        .onConflict((conflict) =>
+          conflict
+            .column('name')
+            .doUpdateSet({ seq: sql`excluded.seq`, updated_at: sql`excluded.updated_at` }),
+        )
+        .execute()
+    })
+    if (opened + updated > 0)
+      this.logger.info({ detections: detections.length, opened, updated }, 'alerts updated')
+    return detections.length
+  }
+
+  #newAlert(group: Group, now: Date): NewAlert {
+    const first = group.detections[0]!
+    const rule = this.catalog.loaded
+      ? this.catalog.snapshot.rules.find((candidate) => candidate.id === first.rule_id)
+      : undefined
+    const { severity, risk } = severityOf(first.level)
+    const { tactics, techniques } = attackFromTags(first.tags)
+    return {
+      fingerprint: group.fingerprint,
+      kind: first.kind,
+      rule_id: first.rule_id,
+      rule_title: first.rule_title,
+      severity,
+      risk_score: risk,
+      status: 'new',
+      resolution: null,
+      close_comment: null,
+      assignee: null,
+      tags: JSON.stringify(first.tags),
+      tactics: JSON.stringify(tactics),
+      techniques: JSON.stringify(techniques),
+      description: rule?.description ?? null,
+      refs: JSON.stringify(rule?.references ?? []),
+      false_positives: JSON.stringify(rule?.falsePositives ?? []),
+      entities: JSON.stringify(group.entities),
+      matched: JSON.stringify(first.matched),
+      source: first.source,
+      first_seen: group.first,
+      last_seen: group.last,
+      event_count: group.events.length,
+      created_at: now,
+      updated_at: now,
+      acknowledged_at: null,
+      closed_at: null,
+      incident_id: null,
+      merged_into: null,
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import type { Expression, ExpressionBuilder, SqlBool, Transaction } from 'kysely'
+import type { Actor, RequestOrigin } from '../auth/actor.js'
+import { appendAudit } from '../auth/audit.js'
+import { ConflictError, NotFoundError, UserError } from '../core/errors.js'
+import type { AlertResolution, AlertRow, AlertStatus, Database } from '../store/schema.js'
+import type { Store } from '../store/store.js'
+
+export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'in_progress', 'closed']
+export const RESOLUTIONS: readonly AlertResolution[] = [
+  'true_positive',
+  'benign_positive',
+  'false_positive',
+  'duplicate',
+  'other',
+]
+
+/** Which status moves are allowed: forward through triage, and reopening a closed alert. */
+const TRANSITIONS: Record<AlertStatus, readonly AlertStatus[]> = {
+  new: ['acknowledged', 'in_progress', 'closed'],
+  acknowledged: ['in_progress', 'closed', 'new'],
+  in_progress: ['closed', 'acknowledged'],
+  closed: ['new', 'acknowledged', 'in_progress'],
+}
+
+export interface AlertFilter {
+  status?: AlertStatus[] | undefined
+  severity?: string[] | undefined
+  ruleId?: string | undefined
+  assignee?: string | undefined
+  source?: string | undefined
+  /** Free text over the rule title. */
+  q?: string | undefined
+  since?: Date | undefined
+  until?: Date | undefined
+}
+
+export type AlertSort = 'created_desc' | 'created_asc' | 'last_seen_desc' | 'risk_desc'
+
+export interface AlertChange {
+  status?: AlertStatus | undefined
+  resolution?: AlertResolution | undefined
+  comment?: string | undefined
+  assignee?: string | null | undefined
+}
+
+/** Alert triage: listing with filters and keyset pages, and every change recorded with who and when. */
+export class AlertsService {
+  constructor(private readonly store: Store) {}
+
+  async list(
+    filter: AlertFilter,
+    page: { limit: number; cursor?: string | undefined; sort: AlertSort },
+  ): Promise<{ items: AlertRow[]; nextCursor: string | null }> {
+    let query = this.store.db.selectFrom('alerts').selectAll().where('merged_into', 'is', null)
+    query = query.where((eb) => eb.and(this.#conditions(eb, filter)))
+    const [column, direction] = SORTS[page.sort]
+    if (page.cursor) {
+      const decoded = decodeCursor(page.cursor)
+      query = query.where((eb) =>
+        eb.or([
+          eb(column, direction === 'desc' ? '<' : '>', decoded.value as never),
+          eb.and([
+            eb(column, '=', decoded.value as never),
+            eb('id', direction === 'desc' ? '<' : '>', decoded.id),
+          ]),
+        ]),
+      )
+    }
+    const rows = await query
+      .orderBy(column, direction)
+      .orderBy('id', direction)
+      .limit(page.limit + 1)
+      .execute()
+    const items = rows.slice(0, page.limit)
+    const last = items.at(-1)
+    const nextCursor =
+      rows.length > page.limit && last ? encodeCursor(last[column] as Date | number, last.id) : null
+    return { items, nextCursor }
+  }
+
+  #conditions(e: ExpressionBuilder<Database, 'alerts'>, filter: AlertFilter): Expression<SqlBool>[] {
+    const conditions: Expression<SqlBool>[] = []
+    if (filter.status?.length) conditions.push(e('status', 'in', filter.status))
+    if (filter.severity?.length) conditions.push(e('severity', 'in', filter.severity))
+    if (filter.ruleId) conditions.push(e('rule_id', '=', filter.ruleId))
+    if (filter.assignee)
+      conditions.push(
+        filter.assignee === 'none' ? e('assignee', 'is', null) : e('assignee', '=', filter.assignee),
+      )
+    if (filter.source) conditions.push(e('source', '=', filter.source))
+    if (filter.q)
+      conditions.push(
+        e(
+          e.fn('lower', ['rule_title']),
+          'like',
+          `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        ),
+      )
+    if (filter.since) conditions.push(e('created_at', '>=', filter.since))
+    if (filter.until) conditions.push(e('created_at', '<', filter.until))
+    return conditions
+  }
+
+  async get(id: number): Promise<AlertRow> {
+    const row = await this.store.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw new NotFoundError('alert', id)
+    return row
+  }
+
+  async history(id: number) {
+    return this.store.db
+      .selectFrom('alert_history')
+      .selectAll()
+      .where('alert_id', '=', id)
+      .orderBy('id')
+      .execute()
+  }
+
+  async events(id: number, limit = 100) {
+    return this.store.db
+      .selectFrom('alert_events')
+      .innerJoin('events', 'events.seq', 'alert_events.event_seq')
+      .select([
+        'events.seq',
+        'events.event_time',
+        'events.source',
+        'events.host_name',
+        'events.user_name',
+        'events.original',
+      ])
+      .where('alert_events.alert_id', '=', id)
+      .orderBy('events.seq')
+      .limit(limit)
+      .execute()
+  }
+
+  /** Applies one change to many alerts (or one): status with resolution, assignment, comment. */
+  async change(
+    ids: readonly number[],
+    change: AlertChange,
+    actor: Actor,
+    origin: RequestOrigin,
+  ): Promise<AlertRow[]> {
+    if (change.status === 'closed') {
+      if (!change.resolution)
+        throw new UserError('resolution_required', 'closing an alert needs a resolution', {
+          details: [{ path: 'resolution', message: `one of ${RESOLUTIONS.join(', ')}` }],
+        })
+      if (!change.comment?.trim())
+        throw new UserError('comment_required', 'closing an alert needs a comment saying why', {
+          details: [{ path: 'comment', message: 'required when closing' }],
+        })
+    }
+    return this.store.transaction(async (trx) => {
+      const updated: AlertRow[] = []
+      for (const id of ids) updated.push(await this.#changeOne(trx, id, change, actor))
+      await appendAudit(this.store, trx, actor, origin, {
+        action: change.status
+          ? `alert.${change.status === 'closed' ? 'close' : 'status'}`
+          : change.assignee !== undefined
+            ? 'alert.assign'
+            : 'alert.comment',
+        targetType: 'alert',
+        targetId: ids.length === 1 ? ids[0] : null,
+        details: { ids, ...change },
+      })
+      return updated
+    })
+  }
+
+  async #changeOne(
+    trx: Transaction<Database>,
+    id: number,
+    change: AlertChange,
+    actor: Actor,
+  ): Promise<AlertRow> {
+    const before = await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!before) throw new NotFoundError('alert', id)
+    const now = new Date()
+    const history: { action: string; from: string | null; to: string | null }[] = []
+    const set: Partial<Record<keyof AlertRow, unknown>> = { updated_at: now }
+    if (change.status && change.status !== before.status) {
+      if (!TRANSITIONS[before.status].includes(change.status))
+        throw new ConflictError(`alert ${id} cannot go from ${before.status} to ${change.status}`)
+      set.status = change.status
+      if (change.status === 'acknowledged' && !before.acknowledged_at) set.acknowledged_at = now
+      if (change.status === 'in_progress' && !before.acknowledged_at) set.acknowledged_at = now
+      if (change.status === 'closed') {
+        set.closed_at = now
+        set.resolution = change.resolution
+        set.close_comment = change.comment
+        if (!before.acknowledged_at) set.acknowledged_at = now
+      }
+      if (before.status === 'closed') {
+        set.closed_at = null
+        set.resolution = null
+      }
+      history.push({
+        action: before.status === 'closed' ? 'reopened' : 'status',
+        from: before.status,
+        to: change.status,
+      })
+    }
+    if (change.assignee !== undefined && change.assignee !== before.assignee) {
+      set.assignee = change.assignee
+      history.push({ action: 'assigned', from: before.assignee, to: change.assignee })
+    }
+    if (history.length === 0 && change.comment) history.push({ action: 'comment', from: null, to: null })
+    const row = await trx
+      .updateTable('alerts')
+      .set(set as never)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    for (const entry of history) {
+      await trx
+        .insertInto('alert_history')
+        .values({
+          alert_id: id,
+          occurred_at: now,
+          actor: actor.name,
+          action: entry.action,
+          from_value: entry.from,
+          to_value: entry.to,
+          comment: change.comment ?? null,
+          details: null,
+        })
+        .execute()
+    }
+    return row
+  }
+}
+
+const SORTS: Record<AlertSort, ['created_at' | 'last_seen' | 'risk_score', 'asc' | 'desc']> = {
+  created_desc: ['created_at', 'desc'],
+  created_asc: ['created_at', 'asc'],
+  last_seen_desc: ['last_seen', 'desc'],
+  risk_desc: ['risk_score', 'desc'],
+}
+
+function encodeCursor(value: Date | number, id: number): string {
+  return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString(
+    'base64url',
+  )
+}
+
+function decodeCursor(cursor: string): { value: Date | number; id: number } {
+  try {
+    const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string | number,
+      number,
+    ]
+    return { value: typeof value === 'string' ? new Date(value) : value, id }
+  } catch {
+    throw new UserError('invalid_cursor', 'the page cursor is not one this server gave out')
+  }
+}
