@@ -6,7 +6,7 @@
  * (flat agent JSON). Each pass is measured twice on the same lines in the same run: JSON.parse
  * alone (baseline) and JSON.parse + detection; detection events/s excludes the parse time.
  * Env: WATCHFLOOR_TEST_DATA (default ../shared/data), BENCH_EVENTS (regression lines, default 1e6),
- * BENCH_OTRF_EVENTS (cap on OTRF lines, default 400,000).
+ * BENCH_OTRF_EVENTS (cap on OTRF lines, default 400,000), BENCH_SYSMON_EVENTS (Sysmon-only pass, 100,000). Peak RSS includes the benchmark's own data.
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -41,20 +41,18 @@ function regressionLines(): string[] {
   return lines
 }
 
-/** OTRF Windows datasets: each zip holds one JSON-lines file (CRLF). */
-function otrfLines(limit: number): string[] {
+/** OTRF Windows datasets: each zip holds one JSON-lines file (CRLF); read one archive at a time. */
+function* otrfFiles(): Generator<string[]> {
   const root = path.join(DATA_DIR, 'samples', 'otrf', 'datasets')
-  const lines: string[] = []
-  const zips = filesUnder(root, '.zip').filter((file) => /[/\\](windows|compound)[/\\]/.test(file))
-  for (const zip of zips) {
+  for (const zip of filesUnder(root, '.zip').filter((file) => /[/\\](windows|compound)[/\\]/.test(file))) {
     const text = execFileSync('unzip', ['-p', zip], { maxBuffer: 1 << 30 }).toString('utf8')
+    const lines: string[] = []
     for (const raw of text.split('\n')) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
       if (line.startsWith('{') && isJsonObject(line)) lines.push(line)
-      if (lines.length >= limit) return lines
     }
+    yield lines
   }
-  return lines
 }
 
 /** A few archives hold binary or truncated lines; they are left out of the measurement. */
@@ -116,9 +114,10 @@ const windowsRules = loaded.rules.filter((rule) => rule.logsource.product === 'w
 const detectorStart = performance.now()
 const detector = createDetector(windowsRules)
 const detectorSeconds = (performance.now() - detectorStart) / 1000
+const rulesRssMiB = process.memoryUsage().rss / 1024 / 1024
 console.log(
   `rules: loaded ${loaded.rules.length} SigmaHQ rules from ${loaded.files} files in ${loadSeconds.toFixed(2)} s ` +
-    `(${loaded.errors.length} not loaded); ${windowsRules.length} Windows rules in the detector (${detectorSeconds.toFixed(2)} s)`,
+    `(${loaded.errors.length} not loaded); ${windowsRules.length} Windows rules in the detector (${detectorSeconds.toFixed(2)} s); RSS with rules loaded ${rulesRssMiB.toFixed(0)} MiB`,
 )
 
 const unique = regressionLines()
@@ -134,9 +133,38 @@ report(
   regressionBytes,
 )
 
-const otrf = otrfLines(OTRF_EVENTS)
-warm(otrf, detector)
-const otrfBytes = otrf.reduce((sum, line) => sum + line.length, 0)
-report('OTRF Windows samples (flat agent JSON)', runPass(otrf, detector), otrfBytes)
+const otrfTotal: PassResult = { events: 0, parseSeconds: 0, totalSeconds: 0, matches: 0 }
+let otrfBytes = 0
+let warmed = false
+const SYSMON_EVENTS = Number(process.env.BENCH_SYSMON_EVENTS ?? 100_000)
+const sysmonLines: string[] = []
+for (const lines of otrfFiles()) {
+  for (const line of lines) {
+    if (
+      sysmonLines.length < SYSMON_EVENTS &&
+      line.includes('"Channel":"Microsoft-Windows-Sysmon/Operational"')
+    ) {
+      sysmonLines.push(line)
+    }
+  }
+  const taken = lines.slice(0, OTRF_EVENTS - otrfTotal.events)
+  if (!warmed) {
+    warm(taken, detector)
+    warmed = true
+  }
+  const result = runPass(taken, detector)
+  otrfTotal.events += result.events
+  otrfTotal.parseSeconds += result.parseSeconds
+  otrfTotal.totalSeconds += result.totalSeconds
+  otrfTotal.matches += result.matches
+  otrfBytes += taken.reduce((sum, line) => sum + line.length, 0)
+  if (otrfTotal.events >= OTRF_EVENTS) break
+}
+report('OTRF Windows samples (flat agent JSON, all channels)', otrfTotal, otrfBytes)
+report(
+  'OTRF Sysmon events only',
+  runPass(sysmonLines, detector),
+  sysmonLines.reduce((sum, line) => sum + line.length, 0),
+)
 
 console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`)

@@ -49,6 +49,8 @@ export class RuleIndex {
   private readonly sources: PreparedSource[]
   private readonly buckets = new Map<string, Bucket>()
   private readonly hinted = new Map<string, RuleGroup>()
+  private readonly groups = new Map<string, RuleGroup>()
+  private readonly ruleNumbers: Map<CompiledRule, number>
   /** Rules whose logsource no mapping entry describes. */
   readonly unmapped: CompiledRule[]
   private readonly everywhere: RuleGroup | undefined
@@ -58,6 +60,7 @@ export class RuleIndex {
     config: MappingConfig,
     private readonly usePrefilter = true,
   ) {
+    this.ruleNumbers = new Map(rules.map((rule, index) => [rule, index]))
     this.sources = config.logsources.map((mapping) => prepareSource(mapping, rules))
     const mapped = new Set(this.sources.flatMap((source) => source.rules))
     this.unmapped = rules.filter((rule) => !mapped.has(rule))
@@ -99,6 +102,23 @@ export class RuleIndex {
     group.run(view, onMatch)
   }
 
+  /**
+   * One RuleGroup per distinct (rules, field mapping): the Security channel's hundreds of EventIDs
+   * share the group (and its automata) of the rules that apply to all of them.
+   */
+  private sharedGroup(rules: CompiledRule[], fieldMap: Map<number, FieldRef> | undefined): RuleGroup {
+    const ids = rules.map((rule) => this.ruleNumbers.get(rule)!).sort((a, b) => a - b)
+    const mapKey =
+      fieldMap === undefined ? '' : [...fieldMap].map(([from, to]) => `${from}>${to.id}`).join(',')
+    const key = `${mapKey}|${ids.join(',')}`
+    let group = this.groups.get(key)
+    if (group === undefined) {
+      group = new RuleGroup(rules, fieldMap, this.usePrefilter)
+      this.groups.set(key, group)
+    }
+    return group
+  }
+
   private buildBucket(channel: string | undefined, eventId: string | undefined): Bucket {
     const plain = new Map<Map<number, FieldRef> | undefined, Set<CompiledRule>>()
     const groups: Bucket['groups'] = []
@@ -107,10 +127,7 @@ export class RuleIndex {
       if (source.channels !== undefined && (channel === undefined || !source.channels.has(channel))) continue
       if (source.eventIds !== undefined && (eventId === undefined || !source.eventIds.has(eventId))) continue
       if (source.extra !== undefined) {
-        groups.push({
-          when: source.extra,
-          group: new RuleGroup(source.rules, source.fieldMap, this.usePrefilter),
-        })
+        groups.push({ when: source.extra, group: this.sharedGroup(source.rules, source.fieldMap) })
         continue
       }
       const key =
@@ -125,7 +142,7 @@ export class RuleIndex {
     const fixed = ordered.map(([fieldMap, set]) => {
       const rules = [...set].filter((rule) => !seen.has(rule))
       for (const rule of rules) seen.add(rule)
-      return { when: undefined, group: new RuleGroup(rules, fieldMap, this.usePrefilter) }
+      return { when: undefined, group: this.sharedGroup(rules, fieldMap) }
     })
     return { groups: [...fixed.filter(({ group }) => group.rules.length > 0), ...groups] }
   }
