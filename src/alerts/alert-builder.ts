@@ -11,6 +11,7 @@ import {
   mergeEntities,
   severityOf,
 } from './alert-metadata.js'
+import type { SilencesService } from './silences.service.js'
 
 export interface AlertBuilderOptions {
   /** A detection joins an open alert with the same fingerprint last seen within this window. */
@@ -57,6 +58,7 @@ export class AlertBuilder {
   constructor(
     private readonly store: Store,
     private readonly catalog: RuleCatalog,
+    private readonly silences: SilencesService,
     private readonly logger: Logger,
     options: AlertBuilderOptions = {},
   ) {
@@ -126,6 +128,7 @@ export class AlertBuilder {
     const now = new Date()
     let opened = 0
     let updated = 0
+    const silenceFor = await this.silences.matcher()
     await this.store.transaction(async (trx) => {
       for (const group of groups.values()) {
         const open = await trx
@@ -154,9 +157,29 @@ export class AlertBuilder {
             .execute()
           updated += 1
         } else {
+          const alert = this.#newAlert(group, now)
+          alert.silenced_by =
+            silenceFor(
+              {
+                ruleId: alert.rule_id,
+                ruleTitle: alert.rule_title,
+                severity: alert.severity,
+                source: alert.source ?? null,
+                entities: group.entities,
+                tags: group.detections[0]!.tags,
+              },
+              now,
+            ) ?? null
+          if (alert.silenced_by !== null) {
+            await trx
+              .updateTable('silences')
+              .set({ matched_count: sql`matched_count + 1` })
+              .where('id', '=', alert.silenced_by)
+              .execute()
+          }
           const inserted = await trx
             .insertInto('alerts')
-            .values(this.#newAlert(group, now))
+            .values(alert)
             .returning('id')
             .executeTakeFirstOrThrow()
           alertId = inserted.id

@@ -34,6 +34,7 @@ const alertSchema = z.object({
   acknowledgedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   incidentId: z.number().nullable(),
+  silencedBy: z.number().nullable(),
 })
 
 export function toPublicAlert(row: AlertRow): z.infer<typeof alertSchema> {
@@ -66,6 +67,7 @@ export function toPublicAlert(row: AlertRow): z.infer<typeof alertSchema> {
     acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
     closedAt: row.closed_at?.toISOString() ?? null,
     incidentId: row.incident_id,
+    silencedBy: row.silenced_by,
   }
 }
 

@@ -49,7 +49,12 @@ for (const engine of ENGINES) {
     let analyst: string
     beforeAll(async () => {
       server = await startTestServer(engine)
-      builder = new AlertBuilder(server.services.store, server.services.rules, pino({ level: 'silent' }))
+      builder = new AlertBuilder(
+        server.services.store,
+        server.services.rules,
+        server.services.silences,
+        pino({ level: 'silent' }),
+      )
       analyst = await server.tokenFor('analyst')
     })
     afterAll(async () => {
@@ -205,6 +210,91 @@ for (const engine of ENGINES) {
       expect(stillNew.items).toHaveLength(0)
       const bad = await server.request('/api/v1/alerts?status=sleeping', { token: analyst })
       expect(bad.status).toBe(400)
+    })
+  })
+}
+
+for (const engine of ENGINES) {
+  describe(`${engine}: silences`, () => {
+    let server: TestServer
+    let builder: AlertBuilder
+    let analyst: string
+    beforeAll(async () => {
+      server = await startTestServer(engine)
+      builder = new AlertBuilder(
+        server.services.store,
+        server.services.rules,
+        server.services.silences,
+        pino({ level: 'silent' }),
+      )
+      analyst = await server.tokenFor('analyst')
+    })
+    afterAll(async () => {
+      await builder?.release()
+      await server?.close()
+    })
+
+    it('records matching alerts as silenced while the silence lasts, then stops matching by itself', async () => {
+      const endsAt = new Date(Date.now() + 1_500)
+      const created = await server.request('/api/v1/silences', {
+        method: 'POST',
+        token: analyst,
+        body: JSON.stringify({
+          matchers: [
+            { field: 'host', op: '=~', value: 'build-.*' },
+            { field: 'severity', op: '!=', value: 'critical' },
+          ],
+          endsAt,
+          comment: 'build farm reimage tonight',
+        }),
+      })
+      expect(created.status).toBe(201)
+      const silence = (await created.json()) as { id: number; state: string }
+      expect(silence.state).toBe('active')
+
+      await server.services.store.db
+        .insertInto('detections')
+        .values([detection({ host: 'build-07' }), detection({ host: 'dc01' })])
+        .execute()
+      await builder.catchUp()
+      const alerts = (await (await server.request('/api/v1/alerts', { token: analyst })).json()) as {
+        items: { silencedBy: number | null; entities: Record<string, string[]> }[]
+      }
+      const byHost = Object.fromEntries(alerts.items.map((a) => [a.entities.hosts![0], a.silencedBy]))
+      expect(byHost).toEqual({ 'build-07': silence.id, dc01: null })
+
+      await new Promise((resolve) => setTimeout(resolve, 1_600))
+      const listed = (await (
+        await server.request('/api/v1/silences?all=true', { token: analyst })
+      ).json()) as { items: { state: string; matchedCount: number }[] }
+      expect(listed.items[0]).toMatchObject({ state: 'ended', matchedCount: 1 })
+      await server.services.store.db
+        .insertInto('detections')
+        .values([detection({ host: 'build-08' })])
+        .execute()
+      await builder.catchUp()
+      const after = (await (await server.request('/api/v1/alerts', { token: analyst })).json()) as {
+        items: { silencedBy: number | null; entities: Record<string, string[]> }[]
+      }
+      expect(after.items.find((a) => a.entities.hosts![0] === 'build-08')?.silencedBy).toBeNull()
+    })
+
+    it('refuses a silence with an unknown field or a bad regular expression, naming it', async () => {
+      const response = await server.request('/api/v1/silences', {
+        method: 'POST',
+        token: analyst,
+        body: JSON.stringify({
+          matchers: [
+            { field: 'planet', op: '=', value: 'x' },
+            { field: 'host', op: '=~', value: '(' },
+          ],
+          endsAt: new Date(Date.now() + 60_000),
+          comment: 'x',
+        }),
+      })
+      expect(response.status).toBe(400)
+      const { error } = (await response.json()) as { error: { details: { path: string }[] } }
+      expect(error.details.map((d) => d.path)).toEqual(['matchers.0.field', 'matchers.1.value'])
     })
   })
 }

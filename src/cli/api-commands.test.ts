@@ -39,3 +39,33 @@ describe('CLI commands that talk to a running server', () => {
     expect(down.stderr).toMatch(/cannot reach/)
   })
 })
+
+describe('silence commands', () => {
+  let server: TestServer
+  let token: string
+  beforeAll(async () => {
+    server = await startTestServer('duckdb')
+    token = await server.tokenFor('analyst')
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('adds, lists and expires a silence', async () => {
+    const env = { WATCHFLOOR_URL: server.baseUrl, WATCHFLOOR_TOKEN: token }
+    const added = await runCli(
+      ['silence', 'add', 'host=~build-.*', 'severity!=critical', '--duration', '4h', '--comment', 'reimage'],
+      { env },
+    )
+    expect(added.code).toBe(0)
+    const id = /silence (\d+) until/.exec(added.stdout)?.[1]
+    expect(id).toBeDefined()
+    expect((await runCli(['silence', 'list'], { env })).stdout).toMatch(
+      /active\s+host=~build-\.\* severity!=critical/,
+    )
+    expect((await runCli(['silence', 'expire', id!], { env })).stdout).toContain(`silence ${id} ended`)
+    const bad = await runCli(['silence', 'add', 'host~x', '--duration', '4h', '--comment', 'x'], { env })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/not a matcher/)
+  })
+})

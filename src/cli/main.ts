@@ -4,6 +4,7 @@ import { registerConfig } from './commands/config.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerRules } from './commands/rules.js'
 import { registerServe } from './commands/serve.js'
+import { registerSilence } from './commands/silence.js'
 import { registerSource } from './commands/source.js'
 import { registerToken } from './commands/token.js'
 import { registerUser } from './commands/user.js'
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     registerConfig,
     registerSource,
     registerRules,
+    registerSilence,
   ]) {
     register(program)
   }

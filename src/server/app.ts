@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import { alertsRoutes } from '../alerts/alerts.routes.js'
+import { silencesRoutes } from '../alerts/silences.routes.js'
 import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
@@ -87,6 +88,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     metricsRoutes,
     rulesRoutes,
     alertsRoutes,
+    silencesRoutes,
   ]) {
     await routes(app, context)
   }

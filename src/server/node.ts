@@ -41,7 +41,12 @@ export async function startNode(
 
   const shutdownSteps: ShutdownStep[] = []
   if (config.roles.includes('worker')) {
-    const alertBuilder = new AlertBuilder(store, services.rules, logger.child({ component: 'alerts' }))
+    const alertBuilder = new AlertBuilder(
+      store,
+      services.rules,
+      services.silences,
+      logger.child({ component: 'alerts' }),
+    )
     const stopAlerts = scheduleTask('alerts', 1_000, () => alertBuilder.catchUp(), logger)
     shutdownSteps.push(async () => {
       await stopAlerts()

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import pino from 'pino'
 import { AlertsService } from '../alerts/alerts.service.js'
+import { SilencesService } from '../alerts/silences.service.js'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
@@ -29,6 +30,7 @@ export interface Services {
   rules: RuleCatalog
   sourceStats: SourceStats
   alerts: AlertsService
+  silences: SilencesService
 }
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
@@ -75,6 +77,7 @@ export function createServices(
     metrics,
     sourceStats,
     alerts: new AlertsService(store),
+    silences: new SilencesService(store),
     rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
   }
 }

@@ -192,6 +192,28 @@ export interface AlertsTable {
   closed_at: Timestamp | null
   incident_id: number | null
   merged_into: number | null
+  /** The silence that matched when the alert was raised: recorded, not notified. */
+  silenced_by: number | null
+}
+
+export interface SilenceMatcher {
+  /** An alert field: ruleId, ruleTitle, severity, source, host, user, tag. */
+  field: string
+  /** `=` equals, `!=` differs, `=~` matches the regular expression, `!~` does not. */
+  op: '=' | '!=' | '=~' | '!~'
+  value: string
+}
+
+export interface SilencesTable {
+  id: Generated<number>
+  matchers: Json<SilenceMatcher[]>
+  starts_at: Timestamp
+  ends_at: Timestamp
+  author: string
+  comment: string
+  created_at: Timestamp
+  expired_at: Timestamp | null
+  matched_count: Generated<number>
 }
 
 export interface AlertEventsTable {
@@ -226,6 +248,7 @@ export interface Database {
   alerts: AlertsTable
   alert_events: AlertEventsTable
   alert_history: AlertHistoryTable
+  silences: SilencesTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -240,3 +263,4 @@ export type NewDetection = Insertable<DetectionsTable>
 export type AlertRow = Selectable<AlertsTable>
 export type NewAlert = Insertable<AlertsTable>
 export type AlertHistoryRow = Selectable<AlertHistoryTable>
+export type SilenceRow = Selectable<SilencesTable>

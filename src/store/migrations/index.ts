@@ -5,6 +5,7 @@ import * as ingest from './002-ingest.js'
 import * as detections from './003-detections.js'
 import * as ruleStates from './004-rule-states.js'
 import * as alerts from './005-alerts.js'
+import * as silences from './006-silences.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '003-detections': detections,
   '004-rule-states': ruleStates,
   '005-alerts': alerts,
+  '006-silences': silences,
 }
