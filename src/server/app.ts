@@ -9,11 +9,13 @@ import {
 } from 'fastify-type-provider-zod'
 import { alertsRoutes } from '../alerts/alerts.routes.js'
 import { silencesRoutes } from '../alerts/silences.routes.js'
+import { incidentsRoutes } from '../cases/incidents.routes.js'
 import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
 import { rulesRoutes } from '../detect/live/rules.routes.js'
+import { elasticRoutes } from '../ingest/elastic/elastic.routes.js'
 import { deadLettersRoutes } from '../ingest/http/dead-letters.routes.js'
 import { ingestRoutes } from '../ingest/http/ingest.routes.js'
 import { metricsRoutes } from '../ingest/http/metrics.routes.js'
@@ -85,10 +87,12 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     sourcesRoutes,
     deadLettersRoutes,
     ingestRoutes,
+    elasticRoutes,
     metricsRoutes,
     rulesRoutes,
     alertsRoutes,
     silencesRoutes,
+    incidentsRoutes,
   ]) {
     await routes(app, context)
   }

@@ -2,6 +2,8 @@ import type { Logger } from 'pino'
 import pino from 'pino'
 import { AlertsService } from '../alerts/alerts.service.js'
 import { SilencesService } from '../alerts/silences.service.js'
+import { CaseItemsService } from '../cases/case-items.service.js'
+import { IncidentsService } from '../cases/incidents.service.js'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
@@ -31,6 +33,8 @@ export interface Services {
   sourceStats: SourceStats
   alerts: AlertsService
   silences: SilencesService
+  incidents: IncidentsService
+  caseItems: CaseItemsService
 }
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
@@ -78,6 +82,8 @@ export function createServices(
     sourceStats,
     alerts: new AlertsService(store),
     silences: new SilencesService(store),
+    incidents: new IncidentsService(store),
+    caseItems: new CaseItemsService(store),
     rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
   }
 }

@@ -138,6 +138,13 @@ export interface DetectCursorsTable {
   updated_at: Timestamp
 }
 
+/** Open correlation windows per detector: `CorrelatorSnapshot` as JSON text, saved with the cursor. */
+export interface CorrelationStateTable {
+  name: string
+  state: string
+  updated_at: Timestamp
+}
+
 export interface RuleStatesTable {
   rule_id: string
   enabled: boolean
@@ -234,6 +241,142 @@ export interface AlertHistoryTable {
   details: Json | null
 }
 
+export const INCIDENT_PHASES = ['open', 'triage', 'containment', 'eradication', 'recovery', 'post_incident', 'closed'] as const
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number]
+
+export interface IncidentsTable {
+  id: Generated<number>
+  title: string
+  description: string | null
+  severity: string
+  tlp: string
+  pap: string
+  status: IncidentPhase
+  resolution: string | null
+  impact: string | null
+  owner: string | null
+  participants: Json<string[]>
+  tags: Json<string[]>
+  custom_fields: Json
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  /** Earliest first-seen of its alerts: the start of time-to-detect. */
+  detected_at: Timestamp | null
+  contained_at: Timestamp | null
+  resolved_at: Timestamp | null
+  closed_at: Timestamp | null
+  merged_into: number | null
+}
+
+export interface IncidentTimelineTable {
+  id: Generated<number>
+  incident_id: number
+  /** When it happened (may be long before it was written down). */
+  occurred_at: Timestamp
+  /** When it was recorded here. */
+  recorded_at: Timestamp
+  kind: string
+  title: string
+  body: string | null
+  actor: string
+  flagged: Generated<boolean>
+  ref_type: string | null
+  ref_id: string | null
+  details: Json | null
+}
+
+export interface IncidentTasksTable {
+  id: Generated<number>
+  incident_id: number
+  /** `task` (part of the response) or `follow_up` (an action item that outlives the incident). */
+  kind: 'task' | 'follow_up'
+  title: string
+  owner: string | null
+  due_at: Timestamp | null
+  status: 'open' | 'in_progress' | 'done' | 'cancelled'
+  created_at: Timestamp
+  updated_at: Timestamp
+  completed_at: Timestamp | null
+}
+
+export interface IncidentObservablesTable {
+  id: Generated<number>
+  incident_id: number
+  type: string
+  value: string
+  ioc: Generated<boolean>
+  tlp: string
+  origin: string
+  created_at: Timestamp
+}
+
+export interface IncidentNotesTable {
+  id: Generated<number>
+  incident_id: number
+  body: string
+  author: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  revisions: Json<{ body: string; author: string; at: string }[]>
+  mentions: Json<string[]>
+}
+
+export interface NotifyChannelsTable {
+  id: Generated<number>
+  name: string
+  kind: string
+  /** The channel's configuration without its secrets. */
+  settings: Json
+  /** The secret fields (URLs with tokens, passwords, keys) as one AES-256-GCM sealed JSON object. */
+  secrets_sealed: string
+  enabled: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface NotifyRoutesTable {
+  id: Generated<number>
+  name: string
+  /** Routes are evaluated by ascending position. */
+  position: number
+  min_severity: string | null
+  rule_tags: Json<string[]>
+  rule_ids: Json<string[]>
+  sources: Json<string[]>
+  hosts: Json<string[]>
+  users: Json<string[]>
+  channel_ids: Json<number[]>
+  /** When false, a match stops the evaluation of later routes. */
+  continue_matching: Generated<boolean>
+  enabled: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export type NotificationEvent = 'alert.created' | 'alert.status' | 'alert.sla_breach' | 'digest'
+/** `digested`: folded into a digest notification (see `digest_id`) during a flood. */
+export type NotificationStatus = 'pending' | 'delivering' | 'delivered' | 'failed' | 'digested'
+
+export interface NotificationOutboxTable {
+  id: Generated<number>
+  idempotency_key: string
+  channel_id: number
+  alert_id: number | null
+  event: NotificationEvent
+  payload: Json
+  status: NotificationStatus
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  /** The worker holding the row while delivering; kept after delivery as who delivered it. */
+  lease_owner: string | null
+  lease_expires_at: Timestamp | null
+  last_error: string | null
+  digest_id: number | null
+  created_at: Timestamp
+  delivered_at: Timestamp | null
+}
+
 export interface Database {
   events: EventsTable
   users: UsersTable
@@ -244,11 +387,17 @@ export interface Database {
   dead_letters: DeadLettersTable
   detections: DetectionsTable
   detect_cursors: DetectCursorsTable
+  correlation_state: CorrelationStateTable
   rule_states: RuleStatesTable
   alerts: AlertsTable
   alert_events: AlertEventsTable
   alert_history: AlertHistoryTable
   silences: SilencesTable
+  incidents: IncidentsTable
+  incident_timeline: IncidentTimelineTable
+  incident_tasks: IncidentTasksTable
+  incident_observables: IncidentObservablesTable
+  incident_notes: IncidentNotesTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -264,3 +413,10 @@ export type AlertRow = Selectable<AlertsTable>
 export type NewAlert = Insertable<AlertsTable>
 export type AlertHistoryRow = Selectable<AlertHistoryTable>
 export type SilenceRow = Selectable<SilencesTable>
+export type IncidentRow = Selectable<IncidentsTable>
+export type IncidentTaskRow = Selectable<IncidentTasksTable>
+export type TimelineRow = Selectable<IncidentTimelineTable>
+export type NotifyChannelRow = Selectable<NotifyChannelsTable>
+export type NotifyRouteRow = Selectable<NotifyRoutesTable>
+export type NotificationRow = Selectable<NotificationOutboxTable>
+export type NewNotification = Insertable<NotificationOutboxTable>

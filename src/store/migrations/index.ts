@@ -6,6 +6,9 @@ import * as detections from './003-detections.js'
 import * as ruleStates from './004-rule-states.js'
 import * as alerts from './005-alerts.js'
 import * as silences from './006-silences.js'
+import * as notify from './007-notify.js'
+import * as correlationState from './008-correlation-state.js'
+import * as cases from './009-cases.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -19,4 +22,7 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '004-rule-states': ruleStates,
   '005-alerts': alerts,
   '006-silences': silences,
+  '007-notify': notify,
+  '008-correlation-state': correlationState,
+  '009-cases': cases,
 }
