@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { NewDetection } from '../../store/schema.js'
 import type { Leadership, Store } from '../../store/store.js'
+import { LiveCorrelation } from '../correlate/live-correlation.js'
 import type { RuleCatalog } from './rule-catalog.js'
 
 export interface DetectLoopOptions {
@@ -29,6 +30,7 @@ export class DetectLoop {
   #stopping = false
   #leadership: Leadership | undefined
   #wake: (() => void) | undefined
+  readonly #correlation: LiveCorrelation
 
   constructor(
     private readonly store: Store,
@@ -39,10 +41,21 @@ export class DetectLoop {
     this.#batchSize = options.batchSize ?? 2_000
     this.#idleMs = options.idleMs ?? 250
     this.#name = options.name ?? 'sigma'
+    this.#correlation = new LiveCorrelation(this.#name)
   }
 
   /** Processes one batch; returns how many events it evaluated. */
   async runOnce(): Promise<number> {
+    try {
+      return await this.#runBatch()
+    } catch (error) {
+      // The correlator may have seen events whose cursor was not committed: reload its state.
+      this.#correlation.discard()
+      throw error
+    }
+  }
+
+  async #runBatch(): Promise<number> {
     const cursorRow = await this.store.db
       .selectFrom('detect_cursors')
       .select('seq')
@@ -51,11 +64,14 @@ export class DetectLoop {
     const cursor = cursorRow?.seq ?? 0
     const rows = await this.store.events.readAfter(cursor, this.#batchSize)
     if (rows.length === 0) return 0
-    const { detector } = this.catalog.snapshot
+    const { detector, correlations } = this.catalog.snapshot
+    await this.#correlation.prepare(this.store.db, correlations)
     const now = new Date()
     const detections: NewDetection[] = []
     for (const row of rows) {
       for (const match of detector.match(row.original)) {
+        detections.push(...this.#correlation.observe(match, row, detector, now))
+        if (!this.#correlation.emits(match)) continue
         detections.push({
           created_at: now,
           detected_at: row.event_time,
@@ -72,6 +88,7 @@ export class DetectLoop {
         })
       }
     }
+    detections.push(...this.#correlation.tick(now))
     const lastSeq = rows.at(-1)!.seq
     await this.store.transaction(async (trx) => {
       for (let start = 0; start < detections.length; start += INSERT_CHUNK) {
@@ -90,6 +107,7 @@ export class DetectLoop {
             .doUpdateSet({ seq: sql`excluded.seq`, updated_at: sql`excluded.updated_at` }),
         )
         .execute()
+      await this.#correlation.save(trx, now)
     })
     if (detections.length > 0)
       this.logger.info(

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Store } from '../../store/store.js'
 import {
   type CompiledRule,
+  type CorrelationRuleDocument,
   createDetector,
   type Detector,
   loadRules,
@@ -25,6 +26,8 @@ export interface CatalogRule {
 
 export interface CatalogSnapshot {
   detector: Detector
+  /** Correlation rules over the loaded rules (evaluated by the detect loop's correlator). */
+  correlations: CorrelationRuleDocument[]
   rules: CatalogRule[]
   errors: {
     message: string
@@ -69,6 +72,7 @@ export class RuleCatalog {
     const active: CompiledRule[] = loaded.rules.filter((rule) => !disabled.has(rule.id))
     const snapshot: CatalogSnapshot = {
       detector: createDetector(active),
+      correlations: loaded.correlations,
       rules: loaded.rules.map((rule) => ({
         id: rule.id,
         title: rule.title,

@@ -255,6 +255,17 @@ function readCorrelationCondition(
       condition.field = fields as string[]
       continue
     }
+    if (item.key === 'percentile' && type === 'value_percentile') {
+      const percentile = item.value.kind === 'scalar' ? item.value.value : undefined
+      if (typeof percentile !== 'number' || percentile < 0 || percentile > 100) {
+        throw new RuleLoadError(
+          at('condition.percentile', item.keyLine),
+          'percentile must be a number from 0 to 100',
+        )
+      }
+      condition.percentile = percentile
+      continue
+    }
     if (!(CORRELATION_OPERATORS as readonly string[]).includes(item.key)) {
       throw new RuleLoadError(
         at(`condition.${item.key}`, item.keyLine),

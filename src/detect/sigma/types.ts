@@ -87,6 +87,8 @@ export const CORRELATION_TYPES = [
   'value_sum',
   'value_avg',
   'value_percentile',
+  /** pySigma's extension: the 50th percentile. */
+  'value_median',
 ] as const
 export type CorrelationType = (typeof CORRELATION_TYPES)[number]
 
@@ -96,6 +98,8 @@ export type CorrelationOperator = (typeof CORRELATION_OPERATORS)[number]
 export interface CorrelationCondition {
   /** The field the value_* types aggregate (several fields for value_count are ANDed). */
   field?: string[]
+  /** For value_percentile: which percentile (0–100) of the field's values is compared (default 95). */
+  percentile?: number
   /** Every comparison must hold, e.g. `{ gt: 100, lte: 200 }`. */
   comparisons: Partial<Record<CorrelationOperator, number>>
 }
