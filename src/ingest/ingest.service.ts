@@ -10,6 +10,19 @@ export interface RawRecord {
   raw: string | Record<string, unknown>
   /** e.g. `line 12`, `item 3`, `record 7`. */
   location: string
+  /** What the input's own framing says about the record, beyond its content. */
+  framing?: RecordFraming
+}
+
+/**
+ * Inputs with an envelope (Splunk HEC's `time` and `host`, OTLP's resource) know things the
+ * record itself may not say; a bulk API knows when a record cannot be a document at all.
+ */
+export interface RecordFraming {
+  /** Fill the event where the parser found nothing (its timestamp fell back to the received time). */
+  defaults?: { timestamp?: Date; hostName?: string }
+  /** The content is unusable before any parsing: kept as a dead letter with this reason. */
+  rejected?: string
 }
 
 export type RecordResult = { ok: true; events: number } | { ok: false; reason: string }
@@ -53,15 +66,21 @@ export class IngestService {
     const deadLetters: NewDeadLetter[] = []
     const records: RecordResult[] = []
     for (const record of request.records) {
-      const outcome = this.parse({
-        raw: record.raw,
-        source: source.name,
-        parser: source.parser,
-        receivedAt,
-        timezone: source.timezone,
-      })
+      const outcome = record.framing?.rejected
+        ? { error: { reason: record.framing.rejected, path: undefined } }
+        : this.parse({
+            raw: record.raw,
+            source: source.name,
+            parser: source.parser,
+            receivedAt,
+            timezone: source.timezone,
+          })
       if ('events' in outcome) {
-        for (const event of outcome.events) events.push(event)
+        const defaults = record.framing?.defaults
+        for (const event of outcome.events) {
+          if (defaults) fillDefaults(event, defaults, receivedAt)
+          events.push(event)
+        }
         records.push({ ok: true, events: outcome.events.length })
       } else {
         const reason = outcome.error.path
@@ -94,5 +113,25 @@ export class IngestService {
         this.metrics.rejected.inc({ input: request.input })
       throw error
     }
+  }
+}
+
+/** Fills what the parser left empty from the input's framing, in the typed fields and the ECS view. */
+function fillDefaults(
+  event: NormalisedEvent,
+  defaults: NonNullable<RecordFraming['defaults']>,
+  receivedAt: Date,
+): void {
+  if (defaults.timestamp && event.timestamp.getTime() === receivedAt.getTime()) {
+    event.timestamp = defaults.timestamp
+    if ('@timestamp' in event.ecs) event.ecs['@timestamp'] = defaults.timestamp
+  }
+  if (defaults.hostName && event.hostName === null) {
+    event.hostName = defaults.hostName
+    const host = event.ecs.host
+    event.ecs.host =
+      host !== null && typeof host === 'object'
+        ? { ...host, name: defaults.hostName }
+        : { name: defaults.hostName }
   }
 }

@@ -20,9 +20,18 @@ export interface CatalogedRoute {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** The shipper-compatible ingest APIs: Elasticsearch `_bulk`, Splunk HEC, OTLP/HTTP. */
+const SHIPPER_PREFIXES = ['/es', '/services/collector', '/v1/logs']
+
 /** Routes outside the API (the console's static files) are public by nature; everything else must declare access. */
 function needsDeclaredAccess(url: string): boolean {
-  return url.startsWith('/api/') || url === '/healthz' || url === '/readyz' || url === '/metrics'
+  return (
+    url.startsWith('/api/') ||
+    url === '/healthz' ||
+    url === '/readyz' ||
+    url === '/metrics' ||
+    SHIPPER_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))
+  )
 }
 
 export function registerAuthHooks(app: App, services: Services): void {
@@ -99,6 +108,9 @@ export function presentedCredential(header: string | undefined): string | undefi
   const scheme = header.slice(0, space).toLowerCase()
   const value = header.slice(space + 1).trim()
   if (scheme === 'bearer' || scheme === 'splunk') return value
+  // Clients that take an API key as an already-encoded value (the Elasticsearch JS client's
+  // `auth.apiKey` string, Fluent Bit's `http_api_key`) send a pasted Watchfloor token as it is.
+  if (scheme === 'apikey' && /^wfi?_/.test(value)) return value
   if (scheme === 'apikey' || scheme === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
