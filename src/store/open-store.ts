@@ -11,6 +11,8 @@ import { duckdbEventStore } from './events/duckdb.js'
 import { postgresEventStore } from './events/postgres.js'
 import { duckdbLocks, postgresLocks } from './locks.js'
 import { migrateToLatest } from './migrate.js'
+import { duckdbOutboxStore } from './outbox/duckdb.js'
+import { postgresOutboxStore } from './outbox/postgres.js'
 import type { Database } from './schema.js'
 import type { Store } from './store.js'
 
@@ -73,6 +75,7 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
     ddl: duckdbSchemaDialect,
     events: duckdbEventStore(db, dialect.driver),
     locks: duckdbLocks,
+    outbox: duckdbOutboxStore(db),
     transaction: (work) => db.transaction().execute(work),
     async ping() {
       await sql`SELECT 1`.execute(db)
@@ -103,6 +106,7 @@ async function openPostgres(options: StoreOptions, connectionString: string): Pr
     ddl: postgresSchemaDialect,
     events: postgresEventStore(db),
     locks: postgresLocks(pool),
+    outbox: postgresOutboxStore(db),
     transaction: (work) => db.transaction().execute(work),
     async ping() {
       await sql`SELECT 1`.execute(db)

@@ -398,6 +398,9 @@ export interface Database {
   incident_tasks: IncidentTasksTable
   incident_observables: IncidentObservablesTable
   incident_notes: IncidentNotesTable
+  notify_channels: NotifyChannelsTable
+  notify_routes: NotifyRoutesTable
+  notification_outbox: NotificationOutboxTable
 }
 
 export type UserRow = Selectable<UsersTable>

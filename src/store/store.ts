@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { SchemaDialect } from './ddl/schema-dialect.js'
 import type { EventStore } from './events/event-store.js'
+import type { OutboxStore } from './outbox/outbox-store.js'
 import type { Database } from './schema.js'
 
 export type Engine = 'duckdb' | 'postgres'
@@ -27,6 +28,7 @@ export interface Store {
   readonly ddl: SchemaDialect
   readonly events: EventStore
   readonly locks: Locks
+  readonly outbox: OutboxStore
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   /** Throws when the database cannot answer; used by /readyz. */
   ping(): Promise<void>
