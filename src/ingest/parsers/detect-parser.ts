@@ -33,6 +33,7 @@ export function detectObjectParserName(record: JsonObject): string {
   const wrapped = asObject(record.Event)
   if (wrapped !== null && asObject(wrapped.System) !== null) return 'windows'
   if (asObject(record.winlog) !== null) return 'windows'
+  if ('log_name' in record && 'event_id' in record && 'event_data' in record) return 'windows'
   const logType = record.p_log_type
   if (typeof logType === 'string') {
     const hinted = PANTHER_LOG_TYPES[logType]

@@ -3,6 +3,7 @@ import { EventDraft } from '../../normalise/event-draft.js'
 import { parseTimestamp } from '../../normalise/timestamp.js'
 import { asObject, asText, type JsonObject, readPath } from '../../normalise/values.js'
 import type { ParseContext, Parser } from '../types.js'
+import { parseEventDataText } from './windows-event-data-text.js'
 import { fillWindowsFields, windowsDataset } from './windows-fields.js'
 
 /** `{ "#text": 4688, "#attributes": {…} }` (evtx_dump, for elements with attributes) → 4688. */
@@ -33,6 +34,14 @@ function parseFlat(record: JsonObject, context: ParseContext): EventDraft {
     parseTimestamp(record.TimeGenerated, 'UTC', context.receivedAt) ??
     parseTimestamp(record.EventTime, context.timezone, context.receivedAt)
   fillWindowsFields(record, draft, eventCode)
+  const eventData = record.EventData
+  if (typeof eventData === 'string') {
+    const data = parseEventDataText(eventData)
+    if (data !== null) {
+      fillWindowsFields(data, draft, eventCode)
+      draft.timestamp ??= parseTimestamp(data.UtcTime, 'UTC', context.receivedAt)
+    }
+  }
   return draft
 }
 
@@ -81,15 +90,34 @@ function parseWinlogbeat(record: JsonObject, winlog: JsonObject, context: ParseC
   return draft
 }
 
+/** Winlogbeat 6 and older (before ECS): `log_name`, `event_id`, `computer_name`, `event_data` at top level. */
+function parseLegacyWinlogbeat(record: JsonObject, context: ParseContext): EventDraft {
+  const draft = new EventDraft(windowsDataset(asText(record.log_name)), record)
+  const eventCode = asText(record.event_id)
+  draft.eventCode = eventCode
+  draft.provider = asText(record.source_name)
+  draft.hostName = asText(record.computer_name) ?? asText(readPath(record, 'host', 'name'))
+  draft.message = asText(record.message)
+  draft.timestamp = parseTimestamp(record['@timestamp'], 'UTC', context.receivedAt)
+  const data = asObject(record.event_data) ?? asObject(record.user_data)
+  if (data !== null) fillWindowsFields(data, draft, eventCode)
+  if (draft.userName === null) {
+    draft.userName = asText(readPath(record, 'user', 'name'))
+    draft.userDomain = asText(readPath(record, 'user', 'domain'))
+  }
+  return draft
+}
+
 export const windowsParser: Parser = {
   name: 'windows',
-  summary: 'Windows events: flat agent JSON (NXLog, OTRF), evtx_dump JSON, Winlogbeat (ECS)',
+  summary: 'Windows events: flat agent JSON (NXLog, OTRF), evtx_dump JSON, Winlogbeat (ECS and 6.x)',
   parseObject(record, context) {
     const root = asObject(record.Event)
     const system = root === null ? null : asObject(root.System)
     if (root !== null && system !== null) return parseEvtx(record, system, root, context)
     const winlog = asObject(record.winlog)
     if (winlog !== null) return parseWinlogbeat(record, winlog, context)
+    if ('log_name' in record && 'event_id' in record) return parseLegacyWinlogbeat(record, context)
     return parseFlat(record, context)
   },
 }
