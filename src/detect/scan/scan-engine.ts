@@ -1,0 +1,107 @@
+import { type CorrelationMatch, Correlator, type EventRef } from '../correlate/index.js'
+import {
+  type CompiledRule,
+  type CorrelationRuleDocument,
+  createDetector,
+  type Detector,
+  type MappingConfig,
+  mergeMappingConfig,
+  type RuleMatch,
+} from '../sigma/index.js'
+
+/** One finding of an offline run: a rule matching an event, or a correlation over several. */
+export interface Finding {
+  kind: 'sigma' | 'correlation'
+  ruleId: string
+  title: string
+  level: string
+  tags: string[]
+  /** Event time (sigma) or window end (correlation), when known. */
+  time: Date | undefined
+  /** Where the event is (`file:record`), or the newest event of a correlation. */
+  where: string | undefined
+  /** Matched fields (sigma) or the group (correlation). */
+  details: Record<string, unknown>
+}
+
+export interface ScanEngineOptions {
+  /**
+   * Rules for sources the mapping does not describe (Linux, Okta, GitHub, Zeek…): `always` runs
+   * them on every event, as an offline triage tool should; `never` leaves them out.
+   */
+  unmappedRules?: MappingConfig['unmappedRules']
+}
+
+/**
+ * Compiled rules and correlations over a stream of events, as `watchfloor scan` and `rules test`
+ * run them: base matches that only feed a correlation (no `generate: true`) are not reported.
+ */
+export class ScanEngine {
+  readonly detector: Detector
+  readonly correlator: Correlator
+  #position = 0
+
+  constructor(
+    rules: readonly CompiledRule[],
+    correlations: readonly CorrelationRuleDocument[],
+    options: ScanEngineOptions = {},
+  ) {
+    this.detector = createDetector(
+      rules,
+      mergeMappingConfig({ unmappedRules: options.unmappedRules ?? 'always' }),
+    )
+    this.correlator = new Correlator(correlations)
+  }
+
+  /** Runs one event; `where` names it in findings. */
+  scan(event: Record<string, unknown>, where?: string): Finding[] {
+    this.#position += 1
+    const findings: Finding[] = []
+    for (const match of this.detector.match(event)) {
+      if (this.correlator.emits(match.ruleId, match.ruleName)) findings.push(sigmaFinding(match, where))
+      if (this.correlator.size === 0) continue
+      const ref: EventRef = where ?? this.#position
+      const fired = this.correlator.observeMatch(match, this.detector.fieldValue, {
+        time: match.timestamp?.getTime() ?? this.#position,
+        ref,
+      })
+      for (const hit of fired) if (hit.emit) findings.push(correlationFinding(hit))
+    }
+    return findings
+  }
+
+  /** End of input: judges the windows still open. */
+  finish(): Finding[] {
+    return this.correlator
+      .flush()
+      .filter((hit) => hit.emit)
+      .map(correlationFinding)
+  }
+}
+
+function sigmaFinding(match: RuleMatch, where: string | undefined): Finding {
+  return {
+    kind: 'sigma',
+    ruleId: match.ruleId,
+    title: match.title,
+    level: match.level ?? 'medium',
+    tags: match.tags,
+    time: match.timestamp,
+    where,
+    details: match.matchedFields,
+  }
+}
+
+function correlationFinding(hit: CorrelationMatch): Finding {
+  const last = hit.refs.at(-1)
+  return {
+    kind: 'correlation',
+    ruleId: hit.ruleId,
+    title: hit.title,
+    level: hit.level ?? 'medium',
+    tags: hit.tags,
+    time: Number.isFinite(hit.windowEnd.getTime()) ? hit.windowEnd : undefined,
+    where: last === undefined ? undefined : String(last),
+    details: { ...hit.group, [hit.type]: hit.value, events: hit.count },
+  }
+}
