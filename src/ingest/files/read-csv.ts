@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream'
+import { parse } from 'csv-parse'
+import type { FileRecord } from './file-record.js'
+import { errorText, type LineSource } from './read-lines.js'
+
+interface CsvRow {
+  record: Record<string, string>
+  info: { lines: number }
+}
+
+/**
+ * CSV (or TSV) with a header row: each row becomes an object keyed by the header. Rows with more
+ * or fewer fields than the header are kept as they are; a malformed file (an unclosed quote) ends
+ * with a problem record at the line where the parser stopped.
+ */
+export async function* readCsv(
+  chunks: AsyncIterable<Buffer>,
+  source: LineSource,
+  delimiter: ',' | '\t',
+): AsyncGenerator<FileRecord[]> {
+  const parser = Readable.from(chunks).pipe(
+    parse({
+      columns: true,
+      bom: true,
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      trim: false,
+    }),
+  )
+  let count = 0
+  let batch: FileRecord[] = []
+  try {
+    for await (const row of parser as AsyncIterable<CsvRow>) {
+      count += 1
+      batch.push({
+        kind: 'object',
+        format: 'csv',
+        raw: row.record,
+        file: source.file,
+        entry: source.entry,
+        record: count,
+        line: row.info.lines,
+      })
+      if (batch.length >= 512) {
+        yield batch
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield batch
+  } catch (error) {
+    if (batch.length > 0) yield batch
+    const line = (parser.info as { lines?: number } | undefined)?.lines
+    yield [
+      {
+        kind: 'problem',
+        skipped: false,
+        message: `CSV: ${errorText(error)}`,
+        file: source.file,
+        entry: source.entry,
+        record: count + 1,
+        line,
+      },
+    ]
+  } finally {
+    parser.destroy()
+  }
+}
