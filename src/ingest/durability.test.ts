@@ -100,6 +100,6 @@ for (const engine of ENGINES) {
       } finally {
         await store.close()
       }
-    })
+    }, 180_000)
   })
 }

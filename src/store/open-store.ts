@@ -38,7 +38,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     ? await openPostgres(options, options.databaseUrl)
     : await openDuckDB(options)
   try {
-    if (options.migrate !== false) await migrateToLatest(store)
+    if (options.migrate !== false) {
+      await migrateToLatest(store)
+      await store.checkpoint()
+    }
   } catch (error) {
     await store.close()
     throw error
@@ -80,6 +83,9 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
     async ping() {
       await sql`SELECT 1`.execute(db)
     },
+    async checkpoint() {
+      await sql`CHECKPOINT`.execute(db)
+    },
     close: () => db.destroy(),
   }
 }
@@ -111,6 +117,7 @@ async function openPostgres(options: StoreOptions, connectionString: string): Pr
     async ping() {
       await sql`SELECT 1`.execute(db)
     },
+    async checkpoint() {},
     close: () => db.destroy(),
   }
 }

@@ -32,5 +32,10 @@ export interface Store {
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>
   /** Throws when the database cannot answer; used by /readyz. */
   ping(): Promise<void>
+  /**
+   * Makes everything committed part of the main database file (DuckDB: CHECKPOINT; PostgreSQL
+   * does this itself). Called after migrations, so schema changes never depend on WAL replay.
+   */
+  checkpoint(): Promise<void>
   close(): Promise<void>
 }
