@@ -16,6 +16,7 @@ import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
 import { rulesRoutes } from '../detect/live/rules.routes.js'
 import { elasticRoutes } from '../ingest/elastic/elastic.routes.js'
+import { hecRoutes } from '../ingest/hec/hec.routes.js'
 import { deadLettersRoutes } from '../ingest/http/dead-letters.routes.js'
 import { ingestRoutes } from '../ingest/http/ingest.routes.js'
 import { metricsRoutes } from '../ingest/http/metrics.routes.js'
@@ -88,6 +89,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     deadLettersRoutes,
     ingestRoutes,
     elasticRoutes,
+    hecRoutes,
     metricsRoutes,
     rulesRoutes,
     alertsRoutes,

@@ -202,7 +202,7 @@ for (const engine of ENGINES) {
       expect(failure).toBeInstanceOf(errors.ResponseError)
       const { statusCode, body, headers } = (failure as errors.ResponseError).meta
       expect(statusCode).toBe(400)
-      expect(headers['x-elastic-product']).toBe('Elasticsearch')
+      expect(headers?.['x-elastic-product']).toBe('Elasticsearch')
       expect(body).toMatchObject({
         status: 400,
         error: {

@@ -1,0 +1,191 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { UserError } from '../../core/errors.js'
+import type { App, AppContext } from '../../server/context.js'
+import type { SourceRow } from '../../store/schema.js'
+import { decodeBody } from '../http/body.js'
+import { resolveTargetSource } from '../http/ingest.routes.js'
+import type { RawRecord } from '../ingest.service.js'
+import { HecAcks } from './hec-acks.js'
+import { HEC, HecError, hecErrorHandler } from './hec-errors.js'
+import { indexSource, readHecEvents } from './hec-events.js'
+
+export const HEC_PREFIX = '/services/collector'
+
+const CHANNEL_HEADER = 'x-splunk-request-channel'
+const CHANNEL_PATTERN = /^[A-Za-z0-9._-]{1,128}$/
+const shipper = { config: { access: 'ingest' as const } }
+const rawQuery = z.object({
+  channel: z.string().optional(),
+  host: z.string().optional(),
+  index: z.string().optional(),
+  source: z.string().optional(),
+  sourcetype: z.string().optional(),
+})
+const ackBody = z.object({ acks: z.array(z.number().int().nonnegative()).max(100_000) })
+
+/**
+ * A Splunk HTTP Event Collector-compatible endpoint, for shippers with a Splunk HEC output
+ * (Vector, Fluent Bit, the OpenTelemetry Collector, Splunk's own loggers): `Authorization:
+ * Splunk <token>`, the `/event` envelope stream, `/raw` lines, health and indexer
+ * acknowledgement, with HEC's status codes in every answer.
+ */
+export async function hecRoutes(app: App, context: AppContext): Promise<void> {
+  const { config, services } = context
+  const acks = new HecAcks()
+  await app.register(
+    async (plain) => {
+      const scope = plain.withTypeProvider<ZodTypeProvider>()
+      scope.removeAllContentTypeParsers()
+      // HEC clients send JSON, text or nothing as the content type, gzip'd or not: take the bytes.
+      scope.addContentTypeParser(
+        '*',
+        { parseAs: 'buffer', bodyLimit: config.ingestBodyLimitBytes },
+        (_request, body, done) => done(null, body),
+      )
+      scope.setErrorHandler(hecErrorHandler)
+      scope.setNotFoundHandler((_request, reply) => {
+        void reply.status(404).send({ text: 'The requested URL was not found on this server.', code: 404 })
+      })
+
+      for (const url of ['/', '/event', '/event/1.0']) {
+        scope.post(
+          url,
+          {
+            ...shipper,
+            bodyLimit: config.ingestBodyLimitBytes,
+            schema: { hide: true, querystring: rawQuery },
+          },
+          async (request) => {
+            const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
+            const body = bodyText(request)
+            const batch = readHecEvents(body.text, request.ingestSource?.name)
+            await submitGroups(batch.groups, batch.count, body.bytes, request, context)
+            return success(acks, channel)
+          },
+        )
+      }
+
+      for (const url of ['/raw', '/raw/1.0']) {
+        scope.post(
+          url,
+          {
+            ...shipper,
+            bodyLimit: config.ingestBodyLimitBytes,
+            schema: { hide: true, querystring: rawQuery },
+          },
+          async (request) => {
+            const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
+            const body = bodyText(request)
+            const host = request.query.host
+            const records = rawLines(body.text, host)
+            if (records.length === 0) throw new HecError(HEC.noData, 'no_data', 'the request has no lines')
+            const sourceName = request.ingestSource?.name ?? indexSource(request.query.index)
+            await submitGroups(new Map([[sourceName, records]]), records.length, body.bytes, request, context)
+            return success(acks, channel)
+          },
+        )
+      }
+
+      for (const url of ['/health', '/health/1.0']) {
+        scope.get(url, { ...shipper, schema: { hide: true } }, async (_request, reply: FastifyReply) => {
+          const healthy = services.ingest.queue.hasSpace()
+          const status = healthy ? HEC.healthy : HEC.queuesFull
+          return reply.status(healthy ? 200 : 503).send({ text: status.text, code: status.code })
+        })
+      }
+
+      for (const url of ['/ack', '/ack/1.0']) {
+        scope.post(url, { ...shipper, schema: { hide: true, querystring: rawQuery } }, async (request) => {
+          const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
+          if (channel === undefined)
+            throw new HecError(HEC.channelMissing, 'channel_missing', `send the channel in ${CHANNEL_HEADER}`)
+          const parsed = ackBody.safeParse(parseJson(bodyText(request).text))
+          if (!parsed.success)
+            throw new HecError(
+              HEC.invalidDataFormat,
+              'invalid_data_format',
+              'the body must be {"acks":[ids]}',
+            )
+          return { acks: acks.status(channel, parsed.data.acks) }
+        })
+      }
+    },
+    { prefix: HEC_PREFIX },
+  )
+}
+
+function channelOf(header: string | string[] | undefined, query: string | undefined): string | undefined {
+  const channel = (typeof header === 'string' ? header : undefined) ?? query
+  if (channel === undefined || channel === '') return undefined
+  if (!CHANNEL_PATTERN.test(channel))
+    throw new HecError(HEC.invalidChannel, 'invalid_channel', 'a channel is 1-128 letters, digits, . _ or -')
+  return channel
+}
+
+function bodyText(request: FastifyRequest): { text: string; bytes: number } {
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+  const decoded = decodeBody(body, request.headers['content-encoding'])
+  return { text: decoded.toString('utf8'), bytes: decoded.length }
+}
+
+function rawLines(text: string, host: string | undefined): RawRecord[] {
+  const records: RawRecord[] = []
+  text.split('\n').forEach((line, index) => {
+    const content = line.endsWith('\r') ? line.slice(0, -1) : line
+    if (content.trim().length === 0) return
+    const record: RawRecord = { raw: content, location: `line ${index + 1}` }
+    if (host) record.framing = { defaults: { hostName: host } }
+    records.push(record)
+  })
+  return records
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Resolves every group's source first, so that a bad index refuses the request before anything
+ * is stored, then submits the groups together; the answer waits for all of them to commit.
+ */
+async function submitGroups(
+  groups: Map<string, RawRecord[]>,
+  count: number,
+  bytes: number,
+  request: FastifyRequest,
+  context: AppContext,
+): Promise<void> {
+  const bound = request.ingestSource
+  const targets: { source: SourceRow; records: RawRecord[] }[] = []
+  for (const [name, records] of groups) {
+    try {
+      targets.push({ source: await resolveTargetSource(request, context, bound ? undefined : name), records })
+    } catch (error) {
+      if (error instanceof UserError)
+        throw new HecError(HEC.incorrectIndex, 'incorrect_index', `index ${name}: ${error.message}`)
+      throw error
+    }
+  }
+  await Promise.all(
+    targets.map(({ source, records }) =>
+      context.services.ingest.submit({
+        source,
+        input: 'hec',
+        records,
+        bytes: Math.round((bytes * records.length) / count),
+      }),
+    ),
+  )
+}
+
+function success(acks: HecAcks, channel: string | undefined): { text: string; code: number; ackId?: number } {
+  return channel === undefined
+    ? { text: HEC.success.text, code: HEC.success.code }
+    : { text: HEC.success.text, code: HEC.success.code, ackId: acks.issue(channel) }
+}
