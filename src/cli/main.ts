@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander'
+import { addOfflineRulesCommands } from '../detect/scan/rules-offline-commands.js'
+import { registerScan } from '../detect/scan/scan-command.js'
 import { registerAudit } from './commands/audit.js'
+import { registerBrief } from './commands/brief.js'
 import { registerConfig } from './commands/config.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerRules } from './commands/rules.js'
@@ -24,8 +27,10 @@ export function buildProgram(): Command {
     registerAudit,
     registerConfig,
     registerSource,
-    registerRules,
+    (root: Command) => addOfflineRulesCommands(registerRules(root)),
+    registerScan,
     registerSilence,
+    registerBrief,
   ]) {
     register(program)
   }

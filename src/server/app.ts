@@ -9,11 +9,12 @@ import {
 } from 'fastify-type-provider-zod'
 import { alertsRoutes } from '../alerts/alerts.routes.js'
 import { silencesRoutes } from '../alerts/silences.routes.js'
-import { incidentsRoutes } from '../cases/incidents.routes.js'
 import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
+import { briefRoutes } from '../brief/brief.routes.js'
+import { incidentsRoutes } from '../cases/incidents.routes.js'
 import { rulesRoutes } from '../detect/live/rules.routes.js'
 import { elasticRoutes } from '../ingest/elastic/elastic.routes.js'
 import { hecRoutes } from '../ingest/hec/hec.routes.js'
@@ -21,6 +22,9 @@ import { deadLettersRoutes } from '../ingest/http/dead-letters.routes.js'
 import { ingestRoutes } from '../ingest/http/ingest.routes.js'
 import { metricsRoutes } from '../ingest/http/metrics.routes.js'
 import { sourcesRoutes } from '../ingest/http/sources.routes.js'
+import { channelsRoutes } from '../notify/channels.routes.js'
+import { notificationsRoutes } from '../notify/notifications.routes.js'
+import { notifyRoutesRoutes } from '../notify/notify-routes.routes.js'
 import { registerAuthHooks } from './auth-hooks.js'
 import type { App, AppContext } from './context.js'
 import { errorHandler, notFoundHandler } from './errors.js'
@@ -94,7 +98,11 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     rulesRoutes,
     alertsRoutes,
     silencesRoutes,
+    channelsRoutes,
+    notifyRoutesRoutes,
+    notificationsRoutes,
     incidentsRoutes,
+    briefRoutes,
   ]) {
     await routes(app, context)
   }

@@ -2,11 +2,12 @@ import type { Logger } from 'pino'
 import pino from 'pino'
 import { AlertsService } from '../alerts/alerts.service.js'
 import { SilencesService } from '../alerts/silences.service.js'
-import { CaseItemsService } from '../cases/case-items.service.js'
-import { IncidentsService } from '../cases/incidents.service.js'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
+import { BriefService } from '../brief/brief.service.js'
+import { CaseItemsService } from '../cases/case-items.service.js'
+import { IncidentsService } from '../cases/incidents.service.js'
 import { BUNDLED_RULES_DIR, type Config } from '../config/settings.js'
 import { RuleCatalog } from '../detect/live/rule-catalog.js'
 import { DeadLettersService } from '../ingest/dead-letters.service.js'
@@ -17,6 +18,11 @@ import { createBatchCommitter } from '../ingest/pipeline/commit-batch.js'
 import { DEFAULT_QUEUE_LIMITS, IngestQueue } from '../ingest/pipeline/ingest-queue.js'
 import { SourceStats } from '../ingest/pipeline/source-stats.js'
 import { SourcesService } from '../ingest/sources.service.js'
+import { ChannelsService } from '../notify/channels.service.js'
+import { NotificationsService } from '../notify/notifications.service.js'
+import { RoutesService } from '../notify/routes.service.js'
+import { SecretBox } from '../notify/secret-box.js'
+import { decodeSecretKey, ensureSecretKey } from '../notify/secret-key.js'
 import type { Store } from '../store/store.js'
 
 /** The service objects, built once per process and shared by routes, workers and the CLI. */
@@ -35,10 +41,16 @@ export interface Services {
   silences: SilencesService
   incidents: IncidentsService
   caseItems: CaseItemsService
+  brief: BriefService
+  channels: ChannelsService
+  notifyRoutes: RoutesService
+  notifications: NotificationsService
 }
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
-  Partial<Pick<Config, 'ingestQueueMaxEvents' | 'ingestQueueMaxBytes' | 'rulesDirs'>>
+  Partial<
+    Pick<Config, 'ingestQueueMaxEvents' | 'ingestQueueMaxBytes' | 'rulesDirs' | 'secretKey' | 'dataDir'>
+  >
 
 export function createServices(
   store: Store,
@@ -70,6 +82,14 @@ export function createServices(
   )
   metrics.watchQueue(queue)
   const sources = new SourcesService(store, isKnownParser, sourceStats)
+  let box: SecretBox | undefined
+  const secretBox = () =>
+    (box ??= new SecretBox(
+      config.secretKey
+        ? decodeSecretKey(config.secretKey)
+        : ensureSecretKey({ dataDir: config.dataDir ?? './data' }, logger),
+    ))
+  const notifyRoutes = new RoutesService(store)
   return {
     store,
     users: new UsersService(store),
@@ -80,10 +100,14 @@ export function createServices(
     deadLetters: new DeadLettersService(store, sources, queue, parseRecord),
     metrics,
     sourceStats,
-    alerts: new AlertsService(store),
+    alerts: new AlertsService(store, notifyRoutes),
     silences: new SilencesService(store),
     incidents: new IncidentsService(store),
     caseItems: new CaseItemsService(store),
+    brief: new BriefService(store),
     rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
+    channels: new ChannelsService(store, secretBox),
+    notifyRoutes,
+    notifications: new NotificationsService(store),
   }
 }
