@@ -5,7 +5,7 @@ import { errorText, type LineSource } from './read-lines.js'
 
 interface CsvRow {
   record: Record<string, string>
-  info: { lines: number }
+  info: { lines: number; empty_lines: number }
 }
 
 /**
@@ -32,9 +32,15 @@ export async function* readCsv(
   )
   let count = 0
   let batch: FileRecord[] = []
+  // csv-parse tells the line a row ends on; a row starts after the previous one and any empty lines.
+  let previousEnd = 1
+  let previousEmpty = 0
   try {
     for await (const row of parser as AsyncIterable<CsvRow>) {
       count += 1
+      const line = previousEnd + 1 + (row.info.empty_lines - previousEmpty)
+      previousEnd = row.info.lines
+      previousEmpty = row.info.empty_lines
       batch.push({
         kind: 'object',
         format: 'csv',
@@ -42,7 +48,7 @@ export async function* readCsv(
         file: source.file,
         entry: source.entry,
         record: count,
-        line: row.info.lines,
+        line,
       })
       if (batch.length >= 512) {
         yield batch

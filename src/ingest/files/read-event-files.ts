@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { ByteReader } from './byte-reader.js'
-import { DETECT_BYTES, detectFormat } from './detect-format.js'
+import { detectFormat } from './detect-format.js'
 import type { FileRecord } from './file-record.js'
 import { errorText } from './read-lines.js'
 import { ProgressCounter, type ProgressListener } from './read-progress.js'
@@ -64,13 +65,9 @@ async function* readFile(
 ): AsyncGenerator<FileRecord[]> {
   const source = { file: file.path }
   const reader = new ByteReader(fileChunks(file.path, progress))
-  const start = progress.bytesDone
   try {
-    const head = await reader.peek(DETECT_BYTES)
-    if (detectFormat(head, file.path) === 'zip') {
-      await reader.close()
-      // The zip is read again with random access: count its compressed bytes from zero.
-      progress.advance(start - progress.bytesDone)
+    // A zip is read with random access (its directory is at the end), not as a stream.
+    if (detectFormat(await fileHead(file.path), file.path) === 'zip') {
       yield* readZipFile(file.path, source, context, (bytes) => progress.advance(bytes))
       return
     }
@@ -79,6 +76,17 @@ async function* readFile(
     yield [{ kind: 'problem', skipped: false, message: errorText(error), file: file.path, record: 0 }]
   } finally {
     await reader.close()
+  }
+}
+
+async function fileHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r')
+  try {
+    const head = Buffer.alloc(8)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    return head.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
   }
 }
 

@@ -33,7 +33,7 @@ function zipLength(tail: Buffer, totalLength: number): number {
   const at = tail.lastIndexOf(END_OF_DIRECTORY)
   if (at === -1 || at + 22 > tail.length) return totalLength
   const end = totalLength - tail.length + at + 22 + tail.readUInt16LE(at + 20)
-  return end <= totalLength ? end : totalLength
+  return Math.min(end, totalLength)
 }
 
 async function zipLengthOfFile(file: string): Promise<number> {
