@@ -15,48 +15,69 @@ export function withApiFlags(command: Command): Command {
 
 export interface ApiClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>
+  /** Sends a body as is (NDJSON for ingest). */
+  requestRaw<T>(method: string, path: string, body: string, contentType: string): Promise<T>
 }
 
 export function apiClient(flags: ApiFlags): ApiClient {
   const server = (flags.server ?? process.env.WATCHFLOOR_URL ?? 'http://127.0.0.1:8470').replace(/\/+$/, '')
   const token = flags.token ?? process.env.WATCHFLOOR_TOKEN
-  if (!token)
+  if (!token) {
     throw new CliExit(
       EXIT.usage,
       'error: this command talks to the server: give --token or set WATCHFLOOR_TOKEN (make one with `watchfloor token create`)',
     )
+  }
+
+  async function send<T>(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+  ): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(`${server}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(contentType ? { 'content-type': contentType } : {}),
+        },
+        ...(body === undefined ? {} : { body }),
+      })
+    } catch (error) {
+      throw new CliExit(
+        EXIT.unavailable,
+        `error: cannot reach ${server}: ${(error as Error).cause ?? (error as Error).message}`,
+      )
+    }
+    const text = await response.text()
+    let parsed: unknown
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      parsed = undefined
+    }
+    if (!response.ok) {
+      const message =
+        (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? 'request failed'
+      const code =
+        response.status === 401 || response.status === 403 || response.status >= 500
+          ? EXIT.failure
+          : EXIT.usage
+      throw new CliExit(code, `error: ${message} (HTTP ${response.status})`)
+    }
+    return parsed as T
+  }
+
   return {
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let response: Response
-      try {
-        response = await fetch(`${server}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        })
-      } catch (error) {
-        throw new CliExit(
-          EXIT.unavailable,
-          `error: cannot reach ${server}: ${(error as Error).cause ?? (error as Error).message}`,
-        )
-      }
-      const text = await response.text()
-      const parsed: unknown = text ? JSON.parse(text) : undefined
-      if (!response.ok) {
-        const message =
-          (parsed as { error?: { message?: string } } | undefined)?.error?.message ??
-          `HTTP ${response.status}`
-        throw new CliExit(
-          response.status === 401 || response.status === 403 || response.status >= 500
-            ? EXIT.failure
-            : EXIT.usage,
-          `error: ${message}`,
-        )
-      }
-      return parsed as T
-    },
+    request: (method, path, body) =>
+      send(
+        method,
+        path,
+        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined ? undefined : 'application/json',
+      ),
+    requestRaw: (method, path, body, contentType) => send(method, path, body, contentType),
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { addOfflineRulesCommands } from '../detect/scan/rules-offline-commands.js'
 import { registerScan } from '../detect/scan/scan-command.js'
+import { registerImport } from '../ingest/import/import-command.js'
 import { registerAudit } from './commands/audit.js'
 import { registerBrief } from './commands/brief.js'
 import { registerConfig } from './commands/config.js'
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     registerScan,
     registerSilence,
     registerBrief,
+    registerImport,
   ]) {
     register(program)
   }
