@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { RuleCatalog } from '../detect/live/rule-catalog.js'
+import { enqueueAlertNotifications } from '../notify/enqueue.js'
+import { noticeFromAlert } from '../notify/message.js'
+import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertEntities, DetectionRow, NewAlert } from '../store/schema.js'
 import type { Leadership, Store } from '../store/store.js'
 import {
@@ -17,6 +20,8 @@ export interface AlertBuilderOptions {
   /** A detection joins an open alert with the same fingerprint last seen within this window. */
   dedupWindowMs?: number
   batchSize?: number
+  /** Routes new alerts to notification channels (through the outbox, in the same transaction). */
+  notify?: NotifyRouting
 }
 
 interface Group {
@@ -54,6 +59,7 @@ export function alertFingerprint(detection: Pick<DetectionRow, 'rule_id' | 'sour
 export class AlertBuilder {
   readonly #window: number
   readonly #batchSize: number
+  readonly #notify: NotifyRouting | undefined
 
   constructor(
     private readonly store: Store,
@@ -64,6 +70,7 @@ export class AlertBuilder {
   ) {
     this.#window = options.dedupWindowMs ?? 24 * 3_600_000
     this.#batchSize = options.batchSize ?? 5_000
+    this.#notify = options.notify
   }
 
   #leadership: Leadership | undefined
@@ -129,6 +136,7 @@ export class AlertBuilder {
     let opened = 0
     let updated = 0
     const silenceFor = await this.silences.matcher()
+    const router = (await this.#notify?.router()) ?? NO_ROUTES
     await this.store.transaction(async (trx) => {
       for (const group of groups.values()) {
         const open = await trx
@@ -180,9 +188,15 @@ export class AlertBuilder {
           const inserted = await trx
             .insertInto('alerts')
             .values(alert)
-            .returning('id')
+            .returningAll()
             .executeTakeFirstOrThrow()
           alertId = inserted.id
+          await enqueueAlertNotifications(
+            trx,
+            router,
+            { ...noticeFromAlert(inserted), silenced: inserted.silenced_by !== null },
+            { event: 'alert.created', changedAt: now },
+          )
           await trx
             .insertInto('alert_history')
             .values({

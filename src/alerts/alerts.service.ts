@@ -2,6 +2,9 @@ import type { Expression, ExpressionBuilder, SqlBool, Transaction } from 'kysely
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { ConflictError, NotFoundError, UserError } from '../core/errors.js'
+import { enqueueAlertNotifications } from '../notify/enqueue.js'
+import { noticeFromAlert } from '../notify/message.js'
+import { type AlertRouter, NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertResolution, AlertRow, AlertStatus, Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 
@@ -45,7 +48,10 @@ export interface AlertChange {
 
 /** Alert triage: listing with filters and keyset pages, and every change recorded with who and when. */
 export class AlertsService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly notify?: NotifyRouting,
+  ) {}
 
   async list(
     filter: AlertFilter,
@@ -151,9 +157,10 @@ export class AlertsService {
           details: [{ path: 'comment', message: 'required when closing' }],
         })
     }
+    const router = change.status ? ((await this.notify?.router()) ?? NO_ROUTES) : NO_ROUTES
     return this.store.transaction(async (trx) => {
       const updated: AlertRow[] = []
-      for (const id of ids) updated.push(await this.#changeOne(trx, id, change, actor))
+      for (const id of ids) updated.push(await this.#changeOne(trx, id, change, actor, router))
       await appendAudit(this.store, trx, actor, origin, {
         action: change.status
           ? `alert.${change.status === 'closed' ? 'close' : 'status'}`
@@ -173,6 +180,7 @@ export class AlertsService {
     id: number,
     change: AlertChange,
     actor: Actor,
+    router: AlertRouter,
   ): Promise<AlertRow> {
     const before = await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst()
     if (!before) throw new NotFoundError('alert', id)
@@ -227,6 +235,13 @@ export class AlertsService {
         })
         .execute()
     }
+    if (row.status !== before.status)
+      await enqueueAlertNotifications(
+        trx,
+        router,
+        { ...noticeFromAlert(row), silenced: row.silenced_by !== null },
+        { event: 'alert.status', previousStatus: before.status, changedAt: now },
+      )
     return row
   }
 }

@@ -202,6 +202,69 @@ export const SETTINGS = {
     default: [BUNDLED_RULES_DIR],
     doc: 'Folders of Sigma rules the detect role runs (comma-separated; SigmaHQ layout works as is). Default: the bundled pack.',
   }),
+  secretKey: define({
+    key: 'security.secretKey',
+    env: 'WATCHFLOOR_SECRET_KEY',
+    schema: z
+      .string()
+      .refine(
+        (value) => /^[0-9a-fA-F]{64}$/.test(value) || Buffer.from(value, 'base64').length === 32,
+        'must be 32 bytes, as 64 hex digits or base64',
+      )
+      .optional(),
+    default: undefined,
+    doc: 'Key (32 bytes, hex or base64) sealing stored secrets such as channel URLs and passwords; generated into dataDir/secret.key when unset. Nodes sharing a database need the same key.',
+    secret: true,
+  }),
+  notifyFloodThreshold: define({
+    key: 'notify.floodThreshold',
+    env: 'WATCHFLOOR_NOTIFY_FLOOD_THRESHOLD',
+    schema: positiveInt,
+    default: 20,
+    doc: 'More new-alert notifications than this pending for one channel within a minute go out as one digest.',
+  }),
+  notifyLeaseMs: define({
+    key: 'notify.leaseMs',
+    env: 'WATCHFLOOR_NOTIFY_LEASE_MS',
+    schema: positiveInt,
+    default: 60_000,
+    doc: "How long a worker holds a notification it is delivering; a dead worker's rows go to another after it.",
+  }),
+  notifyMaxAttempts: define({
+    key: 'notify.maxAttempts',
+    env: 'WATCHFLOOR_NOTIFY_MAX_ATTEMPTS',
+    schema: positiveInt,
+    default: 8,
+    doc: 'Delivery attempts before a notification is marked failed.',
+  }),
+  notifyRetryBaseMs: define({
+    key: 'notify.retryBaseMs',
+    env: 'WATCHFLOOR_NOTIFY_RETRY_BASE_MS',
+    schema: positiveInt,
+    default: 10_000,
+    doc: 'First retry delay; each retry doubles it (with jitter) up to notify.retryMaxMs.',
+  }),
+  notifyRetryMaxMs: define({
+    key: 'notify.retryMaxMs',
+    env: 'WATCHFLOOR_NOTIFY_RETRY_MAX_MS',
+    schema: positiveInt,
+    default: 3_600_000,
+    doc: 'Longest delay between two delivery attempts.',
+  }),
+  notifyPollMs: define({
+    key: 'notify.pollMs',
+    env: 'WATCHFLOOR_NOTIFY_POLL_MS',
+    schema: positiveInt,
+    default: 1_000,
+    doc: 'How often an idle delivery worker looks for due notifications.',
+  }),
+  notifyConcurrency: define({
+    key: 'notify.concurrency',
+    env: 'WATCHFLOOR_NOTIFY_CONCURRENCY',
+    schema: positiveInt,
+    default: 8,
+    doc: 'Deliveries one worker process runs at once.',
+  }),
   logLevel: define({
     key: 'log.level',
     env: 'WATCHFLOOR_LOG_LEVEL',

@@ -5,6 +5,8 @@ import { DetectLoop } from '../detect/live/detect-loop.js'
 import { checkSources } from '../ingest/source-monitor.js'
 import { startSyslogIfConfigured } from '../ingest/syslog/start.js'
 import type { SyslogListeners } from '../ingest/syslog/syslog-server.js'
+import { DeliveryWorker } from '../notify/delivery-worker.js'
+import { ensureSecretKey } from '../notify/secret-key.js'
 import { openStore } from '../store/open-store.js'
 import { buildApp } from './app.js'
 import type { App } from './context.js'
@@ -35,7 +37,9 @@ export async function startNode(
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   })
-  const services = createServices(store, config, logger)
+  // Resolved once at start-up, so a generated key is created (and logged) before anything uses it.
+  const secretKey = config.secretKey ?? ensureSecretKey(config, logger).toString('hex')
+  const services = createServices(store, { ...config, secretKey }, logger)
   const admin = await services.users.ensureBootstrapAdmin(config.adminPassword)
   if (admin) options.onAdminCreated?.(admin)
 
@@ -46,12 +50,30 @@ export async function startNode(
       services.rules,
       services.silences,
       logger.child({ component: 'alerts' }),
+      { notify: services.notifyRoutes },
     )
     const stopAlerts = scheduleTask('alerts', 1_000, () => alertBuilder.catchUp(), logger)
     shutdownSteps.push(async () => {
       await stopAlerts()
       await alertBuilder.release()
     })
+    const delivery = new DeliveryWorker(
+      store,
+      services.channels,
+      {
+        leaseMs: config.notifyLeaseMs,
+        maxAttempts: config.notifyMaxAttempts,
+        retryBaseMs: config.notifyRetryBaseMs,
+        retryMaxMs: config.notifyRetryMaxMs,
+        pollMs: config.notifyPollMs,
+        concurrency: config.notifyConcurrency,
+        floodThreshold: config.notifyFloodThreshold,
+        publicUrl: config.publicUrl,
+      },
+      logger.child({ component: 'notify' }),
+    )
+    delivery.start()
+    shutdownSteps.push(() => delivery.stop())
     shutdownSteps.push(
       scheduleTask('maintenance', 3_600_000, () => runMaintenance(services, config.retentionDays), logger),
     )

@@ -18,6 +18,20 @@ export function claimDueRows(
         eb.and([eb('status', '=', 'delivering'), eb('lease_expires_at', '<', now)]),
       ]),
     )
+    // One alert's notifications to one channel go in order (PagerDuty: trigger, acknowledge,
+    // resolve): a row waits while an earlier one for the same alert and channel is undelivered.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('notification_outbox as earlier')
+            .select('earlier.id')
+            .whereRef('earlier.channel_id', '=', 'notification_outbox.channel_id')
+            .whereRef('earlier.alert_id', '=', 'notification_outbox.alert_id')
+            .whereRef('earlier.id', '<', 'notification_outbox.id')
+            .where('earlier.status', 'in', ['pending', 'delivering']),
+        ),
+      ),
+    )
     .orderBy('id')
     .limit(options.limit)
   if (lockRows) due = due.forUpdate().skipLocked()
