@@ -4,6 +4,7 @@ import { appendAudit } from '../auth/audit.js'
 import { NotFoundError, UserError } from '../core/errors.js'
 import type { IncidentTaskRow, TimelineRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { writeTimeline } from './timeline-writer.js'
 
 export interface TimelineFilter {
   flaggedOnly?: boolean | undefined
@@ -58,23 +59,14 @@ export class CaseItemsService {
         details: [{ path: 'occurredAt', message: 'in the future' }],
       })
     return this.store.transaction(async (trx) => {
-      const row = await trx
-        .insertInto('incident_timeline')
-        .values({
-          incident_id: id,
-          occurred_at: entry.occurredAt,
-          recorded_at: new Date(),
-          kind: 'manual',
-          title: entry.title,
-          body: entry.body ?? null,
-          actor: actor.name,
-          flagged: entry.flagged ?? false,
-          ref_type: null,
-          ref_id: null,
-          details: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await writeTimeline(trx, id, {
+        occurredAt: entry.occurredAt,
+        kind: 'manual',
+        title: entry.title,
+        body: entry.body ?? null,
+        actor: actor.name,
+        flagged: entry.flagged ?? false,
+      })
       await appendAudit(this.store, trx, actor, origin, {
         action: 'incident.timeline_add',
         targetType: 'incident',
@@ -162,21 +154,14 @@ export class CaseItemsService {
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('incident_timeline')
-        .values({
-          incident_id: id,
-          occurred_at: now,
-          recorded_at: now,
-          kind: 'task',
-          title: `${input.kind === 'follow_up' ? 'Follow-up' : 'Task'} added: ${input.title}`,
-          body: null,
-          actor: actor.name,
-          ref_type: 'task',
-          ref_id: String(row.id),
-          details: null,
-        })
-        .execute()
+      await writeTimeline(trx, id, {
+        occurredAt: now,
+        kind: 'task',
+        title: `${input.kind === 'follow_up' ? 'Follow-up' : 'Task'} added: ${input.title}`,
+        actor: actor.name,
+        refType: 'task',
+        refId: String(row.id),
+      })
       await appendAudit(this.store, trx, actor, origin, {
         action: 'incident.task_add',
         targetType: 'incident',
@@ -220,21 +205,14 @@ export class CaseItemsService {
         .returningAll()
         .executeTakeFirstOrThrow()
       if (change.status && change.status !== before.status) {
-        await trx
-          .insertInto('incident_timeline')
-          .values({
-            incident_id: id,
-            occurred_at: now,
-            recorded_at: now,
-            kind: 'task',
-            title: `Task "${before.title}": ${before.status} → ${change.status}`,
-            body: null,
-            actor: actor.name,
-            ref_type: 'task',
-            ref_id: String(taskId),
-            details: null,
-          })
-          .execute()
+        await writeTimeline(trx, id, {
+          occurredAt: now,
+          kind: 'task',
+          title: `Task "${before.title}": ${before.status} → ${change.status}`,
+          actor: actor.name,
+          refType: 'task',
+          refId: String(taskId),
+        })
       }
       await appendAudit(this.store, trx, actor, origin, {
         action: 'incident.task_update',
@@ -351,21 +329,15 @@ export class CaseItemsService {
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('incident_timeline')
-        .values({
-          incident_id: id,
-          occurred_at: now,
-          recorded_at: now,
-          kind: 'comment',
-          title: `Note by ${actor.name}`,
-          body: body.slice(0, 500),
-          actor: actor.name,
-          ref_type: 'note',
-          ref_id: String(row.id),
-          details: null,
-        })
-        .execute()
+      await writeTimeline(trx, id, {
+        occurredAt: now,
+        kind: 'comment',
+        title: `Note by ${actor.name}`,
+        body: body.slice(0, 500),
+        actor: actor.name,
+        refType: 'note',
+        refId: String(row.id),
+      })
       await appendAudit(this.store, trx, actor, origin, {
         action: 'incident.note_add',
         targetType: 'incident',

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, UserError } from '../core/errors.js'
 import type { AlertEntities, AlertRow, Database, IncidentPhase, IncidentRow } from '../store/schema.js'
 import { INCIDENT_PHASES } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { writeTimeline } from './timeline-writer.js'
 
 export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const
 export const OBSERVABLE_TYPES = [
@@ -84,7 +85,7 @@ export class IncidentsService {
         })
         .returningAll()
         .executeTakeFirstOrThrow()
-      await this.#timeline(trx, incident.id, {
+      await writeTimeline(trx, incident.id, {
         occurredAt: now,
         kind: 'status',
         title: 'Incident opened',
@@ -156,7 +157,7 @@ export class IncidentsService {
         .where('incident_id', '=', id)
         .executeTakeFirst()
       if (Number(updated.numUpdatedRows) === 0) throw new NotFoundError(`alert in incident ${id}`, alertId)
-      await this.#timeline(trx, id, {
+      await writeTimeline(trx, id, {
         occurredAt: new Date(),
         kind: 'alert',
         title: `Alert ${alertId} detached`,
@@ -212,7 +213,7 @@ export class IncidentsService {
         .set(set as never)
         .where('id', '=', id)
         .execute()
-      await this.#timeline(trx, id, {
+      await writeTimeline(trx, id, {
         occurredAt: now,
         kind: 'status',
         title: `Phase ${before.status} → ${change.status}`,
@@ -295,7 +296,7 @@ export class IncidentsService {
         })
         .where('id', '=', sourceId)
         .execute()
-      await this.#timeline(trx, targetId, {
+      await writeTimeline(trx, targetId, {
         occurredAt: now,
         kind: 'status',
         title: `Incident ${sourceId} merged in`,
@@ -324,7 +325,7 @@ export class IncidentsService {
         .set({ incident_id: id, updated_at: now })
         .where('id', '=', alert.id)
         .execute()
-      await this.#timeline(trx, id, {
+      await writeTimeline(trx, id, {
         occurredAt: alert.first_seen,
         kind: 'alert',
         title: `Alert ${alert.id}: ${alert.rule_title} (${alert.severity}, ${Number(alert.event_count)} events)`,
@@ -385,38 +386,6 @@ export class IncidentsService {
   async #touch(trx: Trx, id: number): Promise<IncidentRow> {
     await trx.updateTable('incidents').set({ updated_at: new Date() }).where('id', '=', id).execute()
     return this.#get(trx, id)
-  }
-
-  async #timeline(
-    trx: Trx,
-    incidentId: number,
-    entry: {
-      occurredAt: Date
-      kind: string
-      title: string
-      body?: string | null
-      actor: string
-      flagged?: boolean
-      refType?: string
-      refId?: string
-    },
-  ): Promise<void> {
-    await trx
-      .insertInto('incident_timeline')
-      .values({
-        incident_id: incidentId,
-        occurred_at: entry.occurredAt,
-        recorded_at: new Date(),
-        kind: entry.kind,
-        title: entry.title,
-        body: entry.body ?? null,
-        actor: entry.actor,
-        flagged: entry.flagged ?? false,
-        ref_type: entry.refType ?? null,
-        ref_id: entry.refId ?? null,
-        details: null,
-      })
-      .execute()
   }
 }
 

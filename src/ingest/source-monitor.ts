@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 
 export interface MonitorResult {
@@ -30,27 +32,19 @@ export async function checkSources(store: Store, now = new Date()): Promise<Moni
           .where('silent_since', 'is', null)
           .executeTakeFirst()
         if (Number(updated.numUpdatedRows) === 0) return false
-        await trx
-          .insertInto('detections')
-          .values({
-            created_at: now,
-            detected_at: now,
-            kind: 'system',
-            rule_id: 'source.silent',
-            rule_title: `Source ${source.name} has gone silent`,
-            level: 'medium',
-            tags: JSON.stringify(['watchfloor.monitoring']),
-            source: source.name,
-            event_seqs: JSON.stringify([]),
-            matched: JSON.stringify({
-              lastHeard: lastHeard.toISOString(),
-              expectedIntervalSeconds: Number(source.expected_interval_seconds),
-            }),
-            dedup_key: `source.silent:${source.name}:${lastHeard.toISOString()}`,
-            context: null,
-          })
-          .onConflict((conflict) => conflict.column('dedup_key').doNothing())
-          .execute()
+        await insertMonitorDetection(trx, {
+          source: source.name,
+          ruleId: 'source.silent',
+          title: `Source ${source.name} has gone silent`,
+          level: 'medium',
+          at: now,
+          detectedAt: now,
+          matched: {
+            lastHeard: lastHeard.toISOString(),
+            expectedIntervalSeconds: Number(source.expected_interval_seconds),
+          },
+          dedupKey: `source.silent:${source.name}:${lastHeard.toISOString()}`,
+        })
         return true
       })
       if (changed) result.wentSilent.push(source.name)
@@ -68,31 +62,58 @@ export async function checkSources(store: Store, now = new Date()): Promise<Moni
           .where('silent_since', '=', silentSince)
           .executeTakeFirst()
         if (Number(updated.numUpdatedRows) === 0) return false
-        await trx
-          .insertInto('detections')
-          .values({
-            created_at: now,
-            detected_at: source.last_received_at ?? now,
-            kind: 'system',
-            rule_id: 'source.recovered',
-            rule_title: `Source ${source.name} is sending again`,
-            level: 'informational',
-            tags: JSON.stringify(['watchfloor.monitoring']),
-            source: source.name,
-            event_seqs: JSON.stringify([]),
-            matched: JSON.stringify({
-              silentSince: silentSince.toISOString(),
-              resumedAt: source.last_received_at?.toISOString(),
-            }),
-            dedup_key: `source.recovered:${source.name}:${silentSince.toISOString()}`,
-            context: null,
-          })
-          .onConflict((conflict) => conflict.column('dedup_key').doNothing())
-          .execute()
+        await insertMonitorDetection(trx, {
+          source: source.name,
+          ruleId: 'source.recovered',
+          title: `Source ${source.name} is sending again`,
+          level: 'informational',
+          at: now,
+          detectedAt: source.last_received_at ?? now,
+          matched: {
+            silentSince: silentSince.toISOString(),
+            resumedAt: source.last_received_at?.toISOString(),
+          },
+          dedupKey: `source.recovered:${source.name}:${silentSince.toISOString()}`,
+        })
         return true
       })
       if (changed) result.recovered.push(source.name)
     }
   }
   return result
+}
+
+interface MonitorDetection {
+  source: string
+  ruleId: 'source.silent' | 'source.recovered'
+  title: string
+  level: string
+  at: Date
+  detectedAt: Date
+  matched: Record<string, unknown>
+  dedupKey: string
+}
+
+async function insertMonitorDetection(
+  trx: Transaction<Database>,
+  detection: MonitorDetection,
+): Promise<void> {
+  await trx
+    .insertInto('detections')
+    .values({
+      created_at: detection.at,
+      detected_at: detection.detectedAt,
+      kind: 'system',
+      rule_id: detection.ruleId,
+      rule_title: detection.title,
+      level: detection.level,
+      tags: JSON.stringify(['watchfloor.monitoring']),
+      source: detection.source,
+      event_seqs: JSON.stringify([]),
+      matched: JSON.stringify(detection.matched),
+      dedup_key: detection.dedupKey,
+      context: null,
+    })
+    .onConflict((conflict) => conflict.column('dedup_key').doNothing())
+    .execute()
 }
