@@ -9,6 +9,9 @@ import {
   type RuleMatch,
 } from '../sigma/index.js'
 
+/** Times below this (1973) are event positions, not event times. */
+const POSITIONAL_TIME_LIMIT = 1e11
+
 /** One finding of an offline run: a rule matching an event, or a correlation over several. */
 export interface Finding {
   kind: 'sigma' | 'correlation'
@@ -100,7 +103,8 @@ function correlationFinding(hit: CorrelationMatch): Finding {
     title: hit.title,
     level: hit.level ?? 'medium',
     tags: hit.tags,
-    time: Number.isFinite(hit.windowEnd.getTime()) ? hit.windowEnd : undefined,
+    // Events without a timestamp are timed by their position (1 ms apart): no wall-clock time to show.
+    time: hit.windowEnd.getTime() > POSITIONAL_TIME_LIMIT ? hit.windowEnd : undefined,
     where: last === undefined ? undefined : String(last),
     details: { ...hit.group, [hit.type]: hit.value, events: hit.count },
   }
