@@ -6,6 +6,7 @@ import { registerAudit } from './commands/audit.js'
 import { registerBrief } from './commands/brief.js'
 import { registerConfig } from './commands/config.js'
 import { registerMigrate } from './commands/migrate.js'
+import { registerNotify } from './commands/notify.js'
 import { registerRules } from './commands/rules.js'
 import { registerServe } from './commands/serve.js'
 import { registerSilence } from './commands/silence.js'
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     (root: Command) => addOfflineRulesCommands(registerRules(root)),
     registerScan,
     registerSilence,
+    registerNotify,
     registerBrief,
     registerImport,
   ]) {
