@@ -67,8 +67,12 @@ export class BriefService {
       .execute()
     const bySeverity: Brief['alerts']['bySeverity'] = {}
     for (const severity of SEVERITY_ORDER) bySeverity[severity] = { new: 0, open: 0 }
-    for (const row of newAlerts) (bySeverity[row.severity] ??= { new: 0, open: 0 }).new = Number(row.n)
-    for (const row of openAlerts) (bySeverity[row.severity] ??= { new: 0, open: 0 }).open = Number(row.n)
+    const countsFor = (severity: string) => {
+      bySeverity[severity] ??= { new: 0, open: 0 }
+      return bySeverity[severity]
+    }
+    for (const row of newAlerts) countsFor(row.severity).new = Number(row.n)
+    for (const row of openAlerts) countsFor(row.severity).open = Number(row.n)
 
     const topRules = await db
       .selectFrom('alerts')
