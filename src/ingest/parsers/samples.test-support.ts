@@ -11,8 +11,15 @@ export function zipEntries(file: string): string[] {
     .filter((name) => name !== '' && !name.endsWith('/'))
 }
 
-export function zipEntry(file: string, entry: string): Buffer {
-  return execFileSync('unzip', ['-p', file, entry], { maxBuffer: MAX_BUFFER })
+/** The first `maxLines` lines of one archive member (`unzip -p | head`: big members are not inflated whole). */
+export function zipEntry(file: string, entry: string, maxLines: number): Buffer {
+  return execFileSync(
+    'sh',
+    ['-c', 'unzip -p "$1" "$2" | head -n "$3"', 'sh', file, entry, String(maxLines)],
+    {
+      maxBuffer: MAX_BUFFER,
+    },
+  )
 }
 
 /** The archive's text; `truncated` when the archive ends early (its last line may be cut). */
@@ -33,9 +40,10 @@ export function tarGzText(file: string): { text: string; truncated: boolean } {
   }
 }
 
-/** pcap (both byte orders) and pcapng: network captures, not logs. */
-export function isPacketCapture(bytes: Buffer): boolean {
-  const magic = bytes.subarray(0, 4).toString('hex')
+/** pcap (both byte orders) and pcapng, told by the member's first bytes: network captures, not logs. */
+export function isPacketCapture(file: string, entry: string): boolean {
+  const bytes = execFileSync('sh', ['-c', 'unzip -p "$1" "$2" | head -c 4', 'sh', file, entry])
+  const magic = bytes.toString('hex')
   return magic === 'd4c3b2a1' || magic === 'a1b2c3d4' || magic === '0a0d0d0a' || magic === '4d3cb2a1'
 }
 
