@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { type FileHandle, open } from 'node:fs/promises'
 import { ByteReader } from './byte-reader.js'
 import { detectFormat } from './detect-format.js'
 import type { FileRecord } from './file-record.js'
@@ -19,6 +18,7 @@ export interface ReadEventFilesOptions {
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024
+const MIN_READ_CHUNK_BYTES = 64 * 1024
 const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 /**
@@ -64,40 +64,48 @@ async function* readFile(
   context: StreamContext,
 ): AsyncGenerator<FileRecord[]> {
   const source = { file: file.path }
-  const reader = new ByteReader(fileChunks(file.path, progress))
+  let handle: FileHandle | undefined
+  let reader: ByteReader | undefined
   try {
+    handle = await open(file.path, 'r')
+    // A small file is read in one go into a buffer of its size; a large one in 1 MiB chunks.
+    const chunkSize = Math.max(MIN_READ_CHUNK_BYTES, Math.min(READ_CHUNK_BYTES, file.size + 1))
+    const first = await readChunk(handle, chunkSize)
     // A zip is read with random access (its directory is at the end), not as a stream.
-    if (detectFormat(await fileHead(file.path), file.path) === 'zip') {
+    if (detectFormat(first.subarray(0, 8), file.path) === 'zip') {
+      await handle.close()
+      handle = undefined
       yield* readZipFile(file.path, source, context, (bytes) => progress.advance(bytes))
       return
     }
+    reader = new ByteReader(fileChunks(handle, first, chunkSize, progress))
     yield* readStream(reader, source, file.path, context)
   } catch (error) {
     yield [{ kind: 'problem', skipped: false, message: errorText(error), file: file.path, record: 0 }]
   } finally {
-    await reader.close()
+    await reader?.close()
+    await handle?.close()
   }
 }
 
-async function fileHead(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r')
-  try {
-    const head = Buffer.alloc(8)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return head.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
-  }
+async function readChunk(handle: FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(size)
+  const { bytesRead } = await handle.read(buffer, 0, size, null)
+  return bytesRead < size ? buffer.subarray(0, bytesRead) : buffer
 }
 
-async function* fileChunks(file: string, progress: ProgressCounter): AsyncGenerator<Buffer> {
-  const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      progress.advance(chunk.length)
-      yield chunk
-    }
-  } finally {
-    stream.destroy()
+/** The file's chunks, the first one already read; a short read means the end of the file. */
+async function* fileChunks(
+  handle: FileHandle,
+  first: Buffer,
+  chunkSize: number,
+  progress: ProgressCounter,
+): AsyncGenerator<Buffer> {
+  let chunk = first
+  while (chunk.length > 0) {
+    progress.advance(chunk.length)
+    yield chunk
+    if (chunk.length < chunkSize) return
+    chunk = await readChunk(handle, chunkSize)
   }
 }
