@@ -154,8 +154,12 @@ export class SourcesService {
           created_at: now,
           updated_at: now,
         })
+        // Two first requests for a new source can both pass the check above (on PostgreSQL): the
+        // later insert then does nothing and its caller hears ConflictError, as if it saw the row.
+        .onConflict((conflict) => conflict.column('name').doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow()
+        .executeTakeFirst()
+      if (!row) throw new ConflictError(`source ${name} already exists`)
       await appendAudit(this.store, trx, actor, origin, {
         action: 'source.create',
         targetType: 'source',

@@ -156,6 +156,20 @@ for (const engine of ENGINES) {
       await client.close()
     })
 
+    it('creates a new source once when a shipper’s first batches arrive together', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, worker) =>
+          fetch(`${server.baseUrl}/es/_bulk`, {
+            method: 'POST',
+            body: `{"index":{"_index":"burst-2026.11.22"}}\n{"worker":${worker}}\n`,
+            headers: { authorization: `ApiKey ${engineerToken}`, 'content-type': 'application/x-ndjson' },
+          }),
+        ),
+      )
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200))
+      expect(await eventsOf(server, 'burst')).toHaveLength(8)
+    })
+
     it('writes to the token’s own source with a source ingest token, whatever the index, over Basic auth', async () => {
       const token = await sourceIngestToken(server, 'edge-fw')
       const client = clientFor(server, { username: 'filebeat', password: token })
