@@ -22,6 +22,7 @@ import { deadLettersRoutes } from '../ingest/http/dead-letters.routes.js'
 import { ingestRoutes } from '../ingest/http/ingest.routes.js'
 import { metricsRoutes } from '../ingest/http/metrics.routes.js'
 import { sourcesRoutes } from '../ingest/http/sources.routes.js'
+import { otlpRoutes } from '../ingest/otlp/otlp.routes.js'
 import { channelsRoutes } from '../notify/channels.routes.js'
 import { notificationsRoutes } from '../notify/notifications.routes.js'
 import { notifyRoutesRoutes } from '../notify/notify-routes.routes.js'
@@ -94,6 +95,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     ingestRoutes,
     elasticRoutes,
     hecRoutes,
+    otlpRoutes,
     metricsRoutes,
     rulesRoutes,
     alertsRoutes,
