@@ -265,6 +265,13 @@ export const SETTINGS = {
     default: 8,
     doc: 'Deliveries one worker process runs at once.',
   }),
+  unmappedRules: define({
+    key: 'detect.unmappedRules',
+    env: 'WATCHFLOOR_DETECT_UNMAPPED_RULES',
+    schema: z.enum(['always', 'never']),
+    default: 'always' as 'always' | 'never',
+    doc: 'Run rules whose log source has no mapping on every event (always) or never; never is cheaper with the whole SigmaHQ tree.',
+  }),
   logLevel: define({
     key: 'log.level',
     env: 'WATCHFLOOR_LOG_LEVEL',

@@ -49,7 +49,10 @@ export interface Services {
 
 export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
   Partial<
-    Pick<Config, 'ingestQueueMaxEvents' | 'ingestQueueMaxBytes' | 'rulesDirs' | 'secretKey' | 'dataDir'>
+    Pick<
+      Config,
+      'ingestQueueMaxEvents' | 'ingestQueueMaxBytes' | 'rulesDirs' | 'unmappedRules' | 'secretKey' | 'dataDir'
+    >
   >
 
 export function createServices(
@@ -105,7 +108,12 @@ export function createServices(
     incidents: new IncidentsService(store),
     caseItems: new CaseItemsService(store),
     brief: new BriefService(store),
-    rules: new RuleCatalog(store, config.rulesDirs ?? [BUNDLED_RULES_DIR], logger),
+    rules: new RuleCatalog(
+      store,
+      config.rulesDirs ?? [BUNDLED_RULES_DIR],
+      logger,
+      config.unmappedRules ?? 'always',
+    ),
     channels: new ChannelsService(store, secretBox),
     notifyRoutes,
     notifications: new NotificationsService(store),

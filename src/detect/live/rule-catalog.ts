@@ -6,6 +6,7 @@ import {
   createDetector,
   type Detector,
   loadRules,
+  mergeMappingConfig,
   type RuleLoadError,
 } from '../sigma/index.js'
 
@@ -51,6 +52,12 @@ export class RuleCatalog {
     private readonly store: Store,
     private readonly directories: readonly string[],
     private readonly logger: Logger,
+    /**
+     * Rules for sources the log-source mapping does not describe (Linux, SaaS, network…): run on
+     * every event (`always`, the default: the bundled pack needs it) or only when routed (`never`,
+     * cheaper with the whole SigmaHQ tree).
+     */
+    private readonly unmappedRules: 'always' | 'never' = 'always',
   ) {}
 
   get snapshot(): CatalogSnapshot {
@@ -71,7 +78,7 @@ export class RuleCatalog {
     )
     const active: CompiledRule[] = loaded.rules.filter((rule) => !disabled.has(rule.id))
     const snapshot: CatalogSnapshot = {
-      detector: createDetector(active),
+      detector: createDetector(active, mergeMappingConfig({ unmappedRules: this.unmappedRules })),
       correlations: loaded.correlations,
       rules: loaded.rules.map((rule) => ({
         id: rule.id,
