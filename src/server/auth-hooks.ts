@@ -86,6 +86,8 @@ export function registerAuthHooks(app: App, services: Services): void {
       isWrite &&
       access !== undefined &&
       access !== 'public' &&
+      // Sending events is recorded by the events themselves and the source's counters, not audited.
+      access !== 'ingest' &&
       reply.statusCode < 400 &&
       request.auditTrail.entries === 0
     ) {
