@@ -43,14 +43,36 @@ function detectTextFormat(head: Buffer): StreamFormat {
   const first = head[start]
   if (first === 0x5b) return 'json-array'
   if (first !== 0x7b) return 'text'
-  // `{`: one object per line, unless the first line is only the start of a pretty-printed document.
-  const lineEnd = head.indexOf(0x0a, start)
-  if (lineEnd === -1) return 'json-lines'
-  const firstLine = head.toString('utf8', start, lineEnd).trim()
-  if (firstLine.endsWith('}')) return 'json-lines'
-  let next = lineEnd + 1
-  while (next < head.length && isSpace(head[next]!)) next += 1
-  return next < head.length && head[next] === 0x7b ? 'json-lines' : 'json-documents'
+  // `{`: one object per line, unless the file is one pretty-printed document (or several).
+  const [firstLine, secondLine] = completeLines(head, start, 2)
+  if (firstLine === undefined) return 'json-lines'
+  if (parsesAsJson(firstLine)) return 'json-lines'
+  // A damaged first line in a JSON-lines file: the next line decides.
+  if (secondLine?.startsWith('{') && parsesAsJson(secondLine)) return 'json-lines'
+  return 'json-documents'
+}
+
+/** Up to `count` non-blank lines that end inside `head` (a line cut off by the end of the head is left out). */
+function completeLines(head: Buffer, start: number, count: number): string[] {
+  const lines: string[] = []
+  let from = start
+  while (lines.length < count) {
+    const end = head.indexOf(0x0a, from)
+    if (end === -1) break
+    const line = head.toString('utf8', from, end).trim()
+    if (line.length > 0) lines.push(line)
+    from = end + 1
+  }
+  return lines
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function startsWith(head: Buffer, prefix: Buffer): boolean {

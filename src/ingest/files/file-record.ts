@@ -9,7 +9,10 @@ export interface RecordOrigin {
   file: string
   /** The member inside an archive (`zip`, `tar`), joined with `/` for nested archives. */
   entry?: string | undefined
-  /** 1-based position: the line for text and JSON lines, the row for CSV, the item for arrays, the record for EVTX. */
+  /**
+   * 1-based position: the line for text and JSON lines, the row for CSV, the item for arrays, the
+   * record for EVTX; 0 for a problem with the whole file or archive member.
+   */
   record: number
   /** 1-based line where the record starts, for the text formats (for CSV, JSON arrays and documents too). */
   line?: number | undefined
@@ -70,5 +73,5 @@ export type FileRecord =
 export function recordLocation(origin: RecordOrigin): string {
   const where = origin.entry === undefined ? origin.file : `${origin.file}!${origin.entry}`
   if (origin.line !== undefined) return `${where}:${origin.line}`
-  return `${where} record ${origin.record}`
+  return origin.record > 0 ? `${where} record ${origin.record}` : where
 }

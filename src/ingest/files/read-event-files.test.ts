@@ -145,6 +145,26 @@ describe('JSON arrays and documents', () => {
     expect(records[0]?.kind === 'object' && records[0].format).toBe('json-document')
   })
 
+  it('tells a document that starts with a whole key on its first line from JSON lines', async () => {
+    const sample = await file(
+      'trail.json',
+      '{"Records": [\n    {"eventName": "ConsoleLogin"},\n    {"eventName": "GetObject"}\n]}\n',
+    )
+    expect(values(await readAll([sample]))).toEqual([
+      { Records: [{ eventName: 'ConsoleLogin' }, { eventName: 'GetObject' }] },
+    ])
+  })
+
+  it('still reads JSON lines whose first line is damaged', async () => {
+    const sample = await file('damaged-start.jsonl', '{"cut":\n{"a":1}\n{"a":2}\n')
+    const records = await readAll([sample])
+    expect(records.map((record) => [record.kind, record.line])).toEqual([
+      ['invalid-json', 1],
+      ['json', 2],
+      ['json', 3],
+    ])
+  })
+
   it('yields concatenated pretty-printed documents (evtx_dump output) one by one', async () => {
     const events = [{ Event: { System: { EventID: 1 } } }, { Event: { System: { EventID: 3 } } }]
     const sample = await file('dump.json', events.map((event) => JSON.stringify(event, null, 2)).join('\n'))

@@ -1,19 +1,18 @@
 import type { XmlNode } from './binxml-tree.js'
 import { type EvtxValue, isEmptyValue, valueText } from './evtx-values.js'
 
-/** An element with every substitution filled in. */
+/** An element with every substitution filled in; child elements and text kept apart, each in order. */
 interface Element {
   name: string
   attributes: Attribute[]
-  children: Content[]
+  elements: Element[]
+  texts: EvtxValue[]
 }
 
 interface Attribute {
   name: string
   values: EvtxValue[]
 }
-
-type Content = Element | EvtxValue
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
 
@@ -24,96 +23,125 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
  * `EventData`/`UserData` are keyed by their `Name` attribute (or gathered under `Data.#text`).
  */
 export function renderRecordJson(nodes: XmlNode[]): Record<string, Json> {
-  const resolved: Content[] = []
-  resolve(nodes, undefined, resolved)
-  const root = resolved.find(isElement)
-  if (root === undefined) return {}
-  return { [root.name]: elementValue(root, false) }
+  const root: Element = { name: '', attributes: [], elements: [], texts: [] }
+  resolve(nodes, undefined, root)
+  const event = root.elements[0]
+  if (event === undefined) return {}
+  return { [event.name]: elementValue(event, false) }
 }
 
-function isElement(content: Content): content is Element {
-  return 'attributes' in content
-}
-
-function isValue(content: Content): content is EvtxValue {
-  return !('attributes' in content)
-}
-
-function resolve(nodes: readonly XmlNode[], values: readonly EvtxValue[] | undefined, out: Content[]): void {
+/** Fills `parent` with the content of `nodes`, substitutions taken from `values`. */
+function resolve(nodes: readonly XmlNode[], values: readonly EvtxValue[] | undefined, parent: Element): void {
   for (const node of nodes) {
     switch (node.kind) {
       case 'element': {
-        const children: Content[] = []
-        resolve(node.children, values, children)
-        const attributes: Attribute[] = []
+        const element: Element = { name: node.name, attributes: [], elements: [], texts: [] }
         for (const attribute of node.attributes) {
-          const content: Content[] = []
-          resolve(attribute.value, values, content)
-          attributes.push({ name: attribute.name, values: content.filter(isValue) })
+          const attributeValues: EvtxValue[] = []
+          resolveText(attribute.value, values, attributeValues)
+          element.attributes.push({ name: attribute.name, values: attributeValues })
         }
-        out.push({ name: node.name, attributes, children })
+        resolve(node.children, values, element)
+        parent.elements.push(element)
         break
       }
       case 'value':
-        if (!isEmptyValue(node.value)) out.push(node.value)
+        if (!isEmptyValue(node.value)) parent.texts.push(node.value)
         break
       case 'substitution': {
         const value = values?.[node.index]
         if (value === undefined || isEmptyValue(value)) break
-        if (value.kind === 'xml') resolve(value.nodes, undefined, out)
-        else out.push(value)
+        if (value.kind === 'xml') resolve(value.nodes, undefined, parent)
+        else parent.texts.push(value)
         break
       }
       case 'template':
-        resolve(node.definition, node.values, out)
+        resolve(node.definition, node.values, parent)
         break
     }
   }
 }
 
+/** Attribute content: text only. */
+function resolveText(
+  nodes: readonly XmlNode[],
+  values: readonly EvtxValue[] | undefined,
+  out: EvtxValue[],
+): void {
+  for (const node of nodes) {
+    if (node.kind === 'value') {
+      if (!isEmptyValue(node.value)) out.push(node.value)
+    } else if (node.kind === 'substitution') {
+      const value = values?.[node.index]
+      if (value !== undefined && value.kind !== 'xml' && !isEmptyValue(value)) out.push(value)
+    }
+  }
+}
+
+function hasAttributes(element: Element): boolean {
+  for (const attribute of element.attributes) if (attribute.values.length > 0) return true
+  return false
+}
+
 function elementValue(element: Element, isDataContainer: boolean): Json {
-  const hasElementChild = element.children.some(isElement)
-  const hasText = element.children.some((child) => !isElement(child))
-  const hasAttributes = element.attributes.some((attribute) => attribute.values.length > 0)
-  if (!hasElementChild && !hasText && !hasAttributes) return null
-  if (!hasElementChild && !hasAttributes) return contentValue(element.children)
+  if (element.elements.length === 0 && !hasAttributes(element)) {
+    return element.texts.length === 0 ? null : contentValue(element.texts)
+  }
   return elementBody(element, isDataContainer)
 }
 
 function elementBody(element: Element, isDataContainer: boolean): { [key: string]: Json } {
   const body: { [key: string]: Json } = {}
-  const attributes = element.attributes.filter((attribute) => attribute.values.length > 0)
-  if (attributes.length > 0) {
+  if (hasAttributes(element)) {
     const rendered: { [key: string]: Json } = {}
-    for (const attribute of attributes) rendered[attribute.name] = contentValue(attribute.values)
+    for (const attribute of element.attributes) {
+      if (attribute.values.length > 0) rendered[attribute.name] = contentValue(attribute.values)
+    }
     body['#attributes'] = rendered
   }
-  const texts = element.children.filter((child) => !isElement(child))
-  if (texts.length > 0) body['#text'] = contentValue(texts)
-  const children = element.children.filter(isElement)
-  const dataChildren = isDataContainer ? children.filter((child) => child.name === 'Data') : []
-  const keyedByName = dataChildren.some((child) => nameAttribute(child) !== undefined)
+  if (element.texts.length > 0) body['#text'] = contentValue(element.texts)
+  if (isDataContainer && renderDataChildren(element, body)) return body
+  let seen: Map<string, number> | undefined
+  for (const child of element.elements) {
+    let key = child.name
+    if (key in body) {
+      seen ??= new Map()
+      const count = (seen.get(child.name) ?? 0) + 1
+      seen.set(child.name, count)
+      key = `${child.name}_${count}`
+    }
+    body[key] = elementValue(child, child.name === 'EventData' || child.name === 'UserData')
+  }
+  return body
+}
+
+/**
+ * `EventData`/`UserData`: `Data` children keyed by their `Name`, or, when none has a name, their
+ * values under `Data.#text` (one value or a list). Other children are rendered as usual.
+ * Returns false when there are no `Data` children to handle.
+ */
+function renderDataChildren(element: Element, body: { [key: string]: Json }): boolean {
+  const data = element.elements.filter((child) => child.name === 'Data')
+  if (data.length === 0) return false
+  const keyedByName = data.some((child) => nameAttribute(child) !== undefined)
   let positionalDone = false
   const seen = new Map<string, number>()
-  for (const child of children) {
-    if (isDataContainer && child.name === 'Data') {
+  for (const child of element.elements) {
+    if (child.name === 'Data') {
       if (keyedByName) {
         const key = nameAttribute(child)
         if (key !== undefined) body[key] = dataValue(child)
       } else if (!positionalDone) {
         positionalDone = true
-        body.Data = {
-          '#text': dataChildren.length === 1 ? dataValue(child) : dataChildren.map(dataValue),
-        }
+        body.Data = { '#text': data.length === 1 ? dataValue(child) : data.map(dataValue) }
       }
       continue
     }
     const count = seen.get(child.name) ?? 0
     seen.set(child.name, count + 1)
-    const key = count === 0 ? child.name : `${child.name}_${count}`
-    body[key] = elementValue(child, child.name === 'EventData' || child.name === 'UserData')
+    body[count === 0 ? child.name : `${child.name}_${count}`] = elementValue(child, false)
   }
-  return body
+  return true
 }
 
 function nameAttribute(element: Element): string | undefined {
@@ -123,17 +151,20 @@ function nameAttribute(element: Element): string | undefined {
 }
 
 function dataValue(element: Element): Json {
-  const hasElementChild = element.children.some(isElement)
-  if (hasElementChild) return elementBody(element, false)
-  if (element.children.length === 0) return ''
-  return contentValue(element.children)
+  if (element.elements.length > 0) return elementBody(element, false)
+  if (element.texts.length === 0) return ''
+  return contentValue(element.texts)
 }
 
 /** A single integer or boolean value stays a JSON number/boolean; anything else is joined as text. */
-function contentValue(contents: readonly Content[]): Json {
-  const texts = contents.filter(isValue)
-  const single = texts.length === 1 ? texts[0] : undefined
-  if (single?.kind === 'number') return single.number
-  if (single?.kind === 'bool') return single.bool
-  return texts.map(valueText).join('')
+function contentValue(texts: readonly EvtxValue[]): Json {
+  if (texts.length === 1) {
+    const single = texts[0]!
+    if (single.kind === 'number') return single.number
+    if (single.kind === 'bool') return single.bool
+    return valueText(single)
+  }
+  let joined = ''
+  for (const text of texts) joined += valueText(text)
+  return joined
 }
