@@ -53,7 +53,7 @@ describe('postgres: two worker processes', () => {
     drop = scratch.drop
     store = await openStore({ dataDir: '', databaseUrl: scratch.url, poolSize: 4 })
     const secretKey = randomBytes(32).toString('hex')
-    receiver = await startHttpReceiver({ secret: SIGNING_SECRET, delayMs: 15 })
+    receiver = await startHttpReceiver({ secret: SIGNING_SECRET, delayMs: 25 })
     const services = createServices(store, { sessionTtlHours: 1, secretKey })
     const channel = await services.channels.create(
       {
@@ -131,6 +131,20 @@ describe('postgres: two worker processes', () => {
     const keys = new Set(notices.map((notice) => `alert-${notice.id}:created:ch-${channelId}`))
     await waitFor('a quarter delivered', async () => receiver.requests.length - before >= 100, 30_000)
     const victim = workers[0]!
+    // Kill it while it holds leases (its owner id carries its pid), so there is work to take over.
+    await waitFor(
+      'the victim holding leases',
+      async () => {
+        const held = await store.db
+          .selectFrom('notification_outbox')
+          .select('id')
+          .where('status', '=', 'delivering')
+          .where('lease_owner', 'like', `%:${victim.child.pid}:%`)
+          .execute()
+        return held.length >= 8
+      },
+      30_000,
+    )
     victim.child.kill('SIGKILL')
     const killedAt = Date.now()
     await victim.exited
