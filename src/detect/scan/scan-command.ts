@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { ProgressReporter } from '../../cli/progress.js'
 import { CliExit, EXIT } from '../../cli/shared.js'
 import { UserError } from '../../core/errors.js'
 import { type LoadedRules, loadRules, type PlaceholderValues } from '../sigma/index.js'
@@ -10,7 +11,6 @@ import {
   OUTPUT_FORMATS,
   type OutputFormat,
 } from './findings-output.js'
-import { progressBar } from './progress-bar.js'
 import { type Finding, ScanEngine } from './scan-engine.js'
 import { type ScanReadStats, scanEvents } from './scan-events.js'
 
@@ -75,21 +75,26 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     }
   }
   const stats: ScanReadStats = { events: 0, problems: [] }
-  const bar = progressBar()
+  const progress = flags.progress ? new ProgressReporter({ label: 'scan' }) : undefined
+  const done = () => progress?.finish()
   try {
-    const options = flags.progress
-      ? { onProgress: (progress: Parameters<typeof bar.update>[0]) => bar.update(progress, stats.events) }
+    const options = progress
+      ? {
+          onProgress: (position: { bytesDone: number; bytesTotal: number; file: string }) =>
+            progress.update(position),
+        }
       : {}
     for await (const batch of scanEvents(paths, stats, options)) {
+      progress?.addRecords(batch.length)
       for (const { event, where } of batch) emit(engine.scan(event, where))
     }
   } catch (error) {
-    bar.done()
+    done()
     if (error instanceof UserError) throw new CliExit(EXIT.unavailable, `error: ${error.message}`)
     throw error
   }
   emit(engine.finish())
-  bar.done()
+  done()
   writer.end()
   for (const problem of stats.problems.slice(0, 20)) process.stderr.write(`warning: ${problem}\n`)
   if (stats.problems.length > 20)

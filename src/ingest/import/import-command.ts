@@ -1,10 +1,9 @@
 import type { Command } from 'commander'
 import { type ApiFlags, apiClient, withApiFlags } from '../../cli/api-client.js'
+import { ProgressReporter } from '../../cli/progress.js'
 import { CliExit, EXIT } from '../../cli/shared.js'
-import { progressBar } from '../../detect/scan/progress-bar.js'
 import { type FileRecord, recordLocation } from '../files/file-record.js'
 import { readEventFileBatches } from '../files/read-event-files.js'
-import type { ReadProgress } from '../files/read-progress.js'
 
 const BATCH_RECORDS = 2_000
 const BATCH_BYTES = 4 * 1024 * 1024
@@ -64,7 +63,7 @@ export async function importFiles(
   flags: ApiFlags & { source: string },
 ): Promise<ImportSummary> {
   const client = apiClient(flags)
-  const bar = progressBar()
+  const progress = new ProgressReporter({ label: 'import' })
   const started = performance.now()
   const summary: ImportSummary = {
     records: 0,
@@ -95,13 +94,10 @@ export async function importFiles(
     return task
   }
 
-  let lastProgress: Readonly<ReadProgress> | undefined
   for await (const batch of readEventFileBatches(paths, {
-    onProgress: (progress) => {
-      lastProgress = progress
-      bar.update(progress, summary.records)
-    },
+    onProgress: (position) => progress.update(position),
   })) {
+    progress.addRecords(batch.length)
     for (const record of batch) {
       if (record.kind === 'problem') {
         summary.problems.push(`${recordLocation(record)}: ${record.message}`)
@@ -120,11 +116,10 @@ export async function importFiles(
         bytes = 0
       }
     }
-    if (lastProgress) bar.update(lastProgress, summary.records)
   }
   if (lines.length > 0) void send(lines, locations)
   await Promise.all(inFlight)
-  bar.done()
+  progress.finish()
   summary.seconds = (performance.now() - started) / 1000
   return summary
 }

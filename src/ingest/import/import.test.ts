@@ -36,7 +36,7 @@ describe('watchfloor import', () => {
     const result = await runCli(['import', '--source', 'backfill', dir], {
       env: { WATCHFLOOR_URL: server.baseUrl, WATCHFLOOR_TOKEN: token },
     })
-    expect(result.stderr).toBe('')
+    expect(result.stderr).toMatch(/^import: 3,005 records/m)
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/imported 3,004 events from 3,005 records/)
     expect(result.stdout).toMatch(/1 dead-lettered/)
