@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -101,6 +101,15 @@ describe('JSON lines', () => {
       ['problem', 2],
       ['json', 3],
     ])
+  })
+
+  it('drops a UTF-8 byte order mark before the first record', async () => {
+    const lines = await file('bom.jsonl', '\ufeff{"a":1}\n{"a":2}\n')
+    const document = await file('bom.json', '\ufeff{\n  "Records": []\n}\n')
+    const text = await file('bom.log', '\ufeffhello\n')
+    const records = await readAll([lines, document, text])
+    expect(values(records.slice(0, 3))).toEqual([{ a: 1 }, { a: 2 }, { Records: [] }])
+    expect(records[3]?.kind === 'text' && records[3].raw).toBe('hello')
   })
 
   it('reads UTF-16 files with a byte order mark (PowerShell exports)', async () => {
@@ -278,10 +287,14 @@ describe('walking and progress', () => {
     await file('a/readme.md', '# not a log\n')
     await file('a/.hidden.json', '{"n":0}\n')
     await file('c/rotated.log.1', 'old line\n')
+    await file('c/LICENSE.txt', 'Apache License\n')
+    await symlink(path.join(dir, 'b'), path.join(dir, 'c', 'loop'))
+    await symlink(path.join(dir, 'b', '2.jsonl'), path.join(dir, 'c', 'linked.jsonl'))
     const records = await readAll([dir])
     expect(records.map((record) => path.relative(dir, record.file))).toEqual([
       path.join('a', '1.json'),
       path.join('b', '2.jsonl'),
+      path.join('c', 'linked.jsonl'),
       path.join('c', 'rotated.log.1'),
     ])
   })

@@ -32,7 +32,10 @@ export async function* readStream(
   name: string,
   context: StreamContext,
 ): AsyncGenerator<FileRecord[]> {
-  const format = detectFormat(await reader.peek(DETECT_BYTES), name)
+  const head = await reader.peek(DETECT_BYTES)
+  const format = detectFormat(head, name)
+  // A UTF-8 byte order mark is not part of the first record (JSON.parse rejects it).
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) await reader.skip(3)
   const problem = (message: string, skipped: boolean): FileRecord[] => [
     { kind: 'problem', skipped, message, file: source.file, entry: source.entry, record: 0 },
   ]

@@ -10,6 +10,9 @@ export interface FoundFile {
 /** Names read when a directory is walked; a file named on the command line is always read. */
 export const LOG_FILE_PATTERN = /\.(json|jsonl|ndjson|log|txt|csv|tsv|evtx|gz|tgz|zip|tar)$|\.log\.\d+$/i
 
+/** Files that sit beside datasets but are not logs. */
+const NOT_LOGS = /^(license|licence|readme|notice|copying|changelog)(\.|$)/i
+
 /**
  * Expands the given paths into the files to read, in a stable order: a file as given, a directory
  * walked recursively (sorted by name, hidden entries skipped, only names matching `pattern`).
@@ -39,10 +42,15 @@ async function walk(dir: string, pattern: RegExp, found: FoundFile[]): Promise<v
   const entries = await readdir(dir, { withFileTypes: true })
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue
+    if (entry.name.startsWith('.') || NOT_LOGS.test(entry.name)) continue
     const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) await walk(full, pattern, found)
-    else if (entry.isFile() && pattern.test(entry.name))
-      found.push({ path: full, size: (await stat(full)).size })
+    if (entry.isDirectory()) {
+      await walk(full, pattern, found)
+      continue
+    }
+    if (!pattern.test(entry.name) || !(entry.isFile() || entry.isSymbolicLink())) continue
+    // A link is followed to a file; links to directories are not walked (no loops).
+    const info = await stat(full).catch(() => undefined)
+    if (info?.isFile()) found.push({ path: full, size: info.size })
   }
 }
