@@ -56,7 +56,9 @@ export async function otlpRoutes(app: App, context: AppContext): Promise<void> {
         const groups = new Map<string, RawRecord[]>()
         for (const batch of batches) {
           const name = request.query.source ?? toSourceName(batch.serviceName ?? '') ?? DEFAULT_OTLP_SOURCE
-          groups.set(name, [...(groups.get(name) ?? []), ...batch.records])
+          const group = groups.get(name)
+          if (group) for (const record of batch.records) group.push(record)
+          else groups.set(name, batch.records)
         }
         const results = await submitGroups(groups, body.length, request, context)
         const partialSuccess = partialSuccessOf(groups, results)
