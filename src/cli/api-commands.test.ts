@@ -69,3 +69,66 @@ describe('silence commands', () => {
     expect(bad.stderr).toMatch(/not a matcher/)
   })
 })
+
+describe('alerts commands', () => {
+  let server: TestServer
+  let token: string
+  beforeAll(async () => {
+    server = await startTestServer('duckdb')
+    token = await server.tokenFor('analyst')
+    const now = new Date()
+    await server.services.store.db
+      .insertInto('alerts')
+      .values({
+        fingerprint: 'f1',
+        kind: 'sigma',
+        rule_id: 'r1',
+        rule_title: 'Mimikatz command line',
+        severity: 'critical',
+        risk_score: 99,
+        status: 'new',
+        tags: '[]',
+        tactics: '[]',
+        techniques: '[]',
+        refs: '[]',
+        false_positives: '[]',
+        entities: JSON.stringify({
+          hosts: ['ws-17'],
+          users: [],
+          ips: [],
+          processes: [],
+          hashes: [],
+          domains: [],
+          urls: [],
+          files: [],
+        }),
+        matched: '{}',
+        first_seen: now,
+        last_seen: now,
+        event_count: 3,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute()
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('lists, acknowledges and closes alerts', async () => {
+    const env = { WATCHFLOOR_URL: server.baseUrl, WATCHFLOOR_TOKEN: token }
+    const listed = await runCli(['alerts', 'list'], { env })
+    expect(listed.stdout).toMatch(/1\s+critical\s+new\s+3\s+ws-17/)
+    expect((await runCli(['alerts', 'ack', '1'], { env })).stdout).toContain('1 acknowledged')
+    const refused = await runCli(['alerts', 'close', '1', '--resolution', 'maybe', '--comment', 'x'], { env })
+    expect(refused.code).toBe(2)
+    expect(
+      (
+        await runCli(['alerts', 'close', '1', '--resolution', 'true_positive', '--comment', 'contained'], {
+          env,
+        })
+      ).stdout,
+    ).toContain('1 closed')
+    expect((await runCli(['alerts', 'list', '--status', 'closed'], { env })).stdout).toMatch(/closed/)
+  })
+})

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { addOfflineRulesCommands } from '../detect/scan/rules-offline-commands.js'
 import { registerScan } from '../detect/scan/scan-command.js'
 import { registerImport } from '../ingest/import/import-command.js'
+import { registerAlerts } from './commands/alerts.js'
 import { registerAudit } from './commands/audit.js'
 import { registerBrief } from './commands/brief.js'
 import { registerConfig } from './commands/config.js'
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     registerSilence,
     registerNotify,
     registerBrief,
+    registerAlerts,
     registerImport,
   ]) {
     register(program)
