@@ -241,7 +241,15 @@ export interface AlertHistoryTable {
   details: Json | null
 }
 
-export const INCIDENT_PHASES = ['open', 'triage', 'containment', 'eradication', 'recovery', 'post_incident', 'closed'] as const
+export const INCIDENT_PHASES = [
+  'open',
+  'triage',
+  'containment',
+  'eradication',
+  'recovery',
+  'post_incident',
+  'closed',
+] as const
 export type IncidentPhase = (typeof INCIDENT_PHASES)[number]
 
 export interface IncidentsTable {
