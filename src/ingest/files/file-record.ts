@@ -18,6 +18,12 @@ export interface RecordOrigin {
   line?: number | undefined
 }
 
+/** The stream being read: a file, or a member of an archive inside it. */
+export interface StreamSource {
+  file: string
+  entry?: string | undefined
+}
+
 /** The format a stream was read as, after decompression and content detection. */
 export type RecordFormat = 'json-lines' | 'json-array' | 'json-document' | 'csv' | 'text' | 'evtx'
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { parse } from 'csv-parse'
-import type { FileRecord } from './file-record.js'
-import { errorText, type LineSource } from './read-lines.js'
+import { errorText } from './error-text.js'
+import type { FileRecord, StreamSource } from './file-record.js'
 
 interface CsvRow {
   record: Record<string, string>
@@ -15,7 +15,7 @@ interface CsvRow {
  */
 export async function* readCsv(
   chunks: AsyncIterable<Buffer>,
-  source: LineSource,
+  source: StreamSource,
   delimiter: ',' | '\t',
 ): AsyncGenerator<FileRecord[]> {
   const parser = Readable.from(chunks).pipe(

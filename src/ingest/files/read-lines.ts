@@ -1,11 +1,7 @@
-import type { FileRecord } from './file-record.js'
+import { errorText } from './error-text.js'
+import type { FileRecord, StreamSource } from './file-record.js'
 
 const NEWLINE = 10
-
-export interface LineSource {
-  file: string
-  entry?: string | undefined
-}
 
 /**
  * Splits a byte stream into lines and yields one batch of records per chunk. Each chunk is decoded
@@ -16,7 +12,7 @@ export interface LineSource {
  */
 export async function* readLines(
   chunks: AsyncIterable<Buffer>,
-  source: LineSource,
+  source: StreamSource,
   mode: 'json' | 'text',
   maxLineBytes: number,
 ): AsyncGenerator<FileRecord[]> {
@@ -69,7 +65,7 @@ class LineNumbering {
   private lineNumber = 0
 
   constructor(
-    private readonly source: LineSource,
+    private readonly source: StreamSource,
     private readonly mode: 'json' | 'text',
   ) {}
 
@@ -135,8 +131,4 @@ function isBlank(text: string): boolean {
   // Fast path: a line that starts with a visible character is not blank.
   if (first > 32) return false
   return text.trim().length === 0
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

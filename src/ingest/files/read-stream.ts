@@ -2,11 +2,12 @@ import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { ByteReader } from './byte-reader.js'
 import { DETECT_BYTES, detectFormat } from './detect-format.js'
+import { errorText } from './error-text.js'
 import { readEvtx } from './evtx/read-evtx.js'
-import type { FileRecord } from './file-record.js'
+import type { FileRecord, StreamSource } from './file-record.js'
 import { readCsv } from './read-csv.js'
 import { readJsonValues } from './read-json-values.js'
-import { errorText, type LineSource, readLines } from './read-lines.js'
+import { readLines } from './read-lines.js'
 import { tarMembers } from './read-tar.js'
 import { readZipBuffer } from './read-zip.js'
 
@@ -28,7 +29,7 @@ const MAX_NESTED_ZIP_BYTES = 512 * 1024 * 1024
  */
 export async function* readStream(
   reader: ByteReader,
-  source: LineSource,
+  source: StreamSource,
   name: string,
   context: StreamContext,
 ): AsyncGenerator<FileRecord[]> {

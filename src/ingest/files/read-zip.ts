@@ -3,9 +3,8 @@ import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import yauzl from 'yauzl'
 import { ByteReader } from './byte-reader.js'
-import type { FileRecord } from './file-record.js'
-import type { LineSource } from './read-lines.js'
-import { errorText } from './read-lines.js'
+import { errorText } from './error-text.js'
+import type { FileRecord, StreamSource } from './file-record.js'
 import { joinEntry, readStream, type StreamContext } from './read-stream.js'
 
 const ZIP_OPTIONS = { lazyEntries: true, autoClose: false }
@@ -55,7 +54,7 @@ type CompressedBytes = (bytes: number) => void
 /** A zip file on disk, read with random access (the directory is at the end). */
 export async function* readZipFile(
   file: string,
-  source: LineSource,
+  source: StreamSource,
   context: StreamContext,
   onCompressedBytes: CompressedBytes,
 ): AsyncGenerator<FileRecord[]> {
@@ -73,7 +72,7 @@ export async function* readZipFile(
 /** A zip held in memory (a zip inside another archive). */
 export async function* readZipBuffer(
   bytes: Buffer,
-  source: LineSource,
+  source: StreamSource,
   context: StreamContext,
 ): AsyncGenerator<FileRecord[]> {
   let zip: yauzl.ZipFile
@@ -90,7 +89,7 @@ export async function* readZipBuffer(
 
 async function* readZip(
   zip: yauzl.ZipFile,
-  source: LineSource,
+  source: StreamSource,
   context: StreamContext,
   onCompressedBytes: CompressedBytes,
 ): AsyncGenerator<FileRecord[]> {
@@ -135,6 +134,6 @@ async function* readZip(
   }
 }
 
-function zipProblem(source: LineSource, message: string, skipped = false): FileRecord {
+function zipProblem(source: StreamSource, message: string, skipped = false): FileRecord {
   return { kind: 'problem', skipped, message, file: source.file, entry: source.entry, record: 0 }
 }

@@ -1,6 +1,6 @@
 import type { ByteReader } from '../byte-reader.js'
-import type { FileRecord } from '../file-record.js'
-import { errorText, type LineSource } from '../read-lines.js'
+import { errorText } from '../error-text.js'
+import type { FileRecord, StreamSource } from '../file-record.js'
 import { ChunkBinXmlParser } from './binxml-parser.js'
 import { renderRecordJson } from './render-json.js'
 
@@ -17,15 +17,16 @@ const RECORD_HEADER_SIZE = 24
  * works too); each record becomes evtx_dump-shaped JSON. A damaged record or chunk yields a
  * problem record and reading goes on with the next one.
  */
-export async function* readEvtx(reader: ByteReader, source: LineSource): AsyncGenerator<FileRecord[]> {
+export async function* readEvtx(reader: ByteReader, source: StreamSource): AsyncGenerator<FileRecord[]> {
   let recordNumber = 0
-  const problem = (message: string): FileRecord => ({
+  /** A problem with one record (`record` > 0) or with the file as a whole (0). */
+  const problem = (message: string, record = 0): FileRecord => ({
     kind: 'problem',
     skipped: false,
     message,
     file: source.file,
     entry: source.entry,
-    record: recordNumber + 1,
+    record,
   })
   const header = await reader.read(4096)
   if (header.length < 4096 || !header.subarray(0, 8).equals(EVTX_FILE_SIGNATURE)) {
@@ -47,7 +48,7 @@ export async function* readEvtx(reader: ByteReader, source: LineSource): AsyncGe
     for (const record of chunkRecords(chunk, chunkIndex)) {
       recordNumber += 1
       if ('error' in record) {
-        batch.push({ ...problem(record.error), record: recordNumber })
+        batch.push(problem(record.error, recordNumber))
         continue
       }
       batch.push({
