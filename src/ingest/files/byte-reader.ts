@@ -9,12 +9,17 @@ export class ByteReader {
   private pending: Buffer[] = []
   private pendingBytes = 0
   private ended = false
+  /** An error from the source, kept until the bytes before it have been consumed. */
+  private failure: { error: unknown } | undefined
 
   constructor(source: AsyncIterable<Buffer>) {
     this.iterator = source[Symbol.asyncIterator]()
   }
 
-  /** Up to `size` bytes from the current position, left unconsumed; fewer only at the end. */
+  /**
+   * Up to `size` bytes from the current position, left unconsumed; fewer only at the end. A
+   * source error is not raised here but once the bytes before it have been read.
+   */
   async peek(size: number): Promise<Buffer> {
     while (this.pendingBytes < size && (await this.pull())) {}
     return this.joined(Math.min(size, this.pendingBytes), false)
@@ -23,6 +28,7 @@ export class ByteReader {
   /** Exactly `size` bytes, or fewer at the end of the stream (an empty buffer once at the end). */
   async read(size: number): Promise<Buffer> {
     while (this.pendingBytes < size && (await this.pull())) {}
+    if (this.pendingBytes < size) this.raiseFailure()
     return this.joined(Math.min(size, this.pendingBytes), true)
   }
 
@@ -37,7 +43,10 @@ export class ByteReader {
   async *take(size: number): AsyncGenerator<Buffer> {
     let left = size
     while (left > 0) {
-      if (this.pendingBytes === 0 && !(await this.pull())) return
+      if (this.pendingBytes === 0 && !(await this.pull())) {
+        this.raiseFailure()
+        return
+      }
       const piece = this.joined(Math.min(left, this.pending[0]?.length ?? 0), true)
       left -= piece.length
       yield piece
@@ -51,14 +60,13 @@ export class ByteReader {
       this.pendingBytes -= head.length
       yield head
     }
-    while (!this.ended) {
-      const next = await this.iterator.next()
-      if (next.done) {
-        this.ended = true
-        return
-      }
-      if (next.value.length > 0) yield next.value
+    while (await this.pull()) {
+      const head = this.pending.shift()
+      if (head === undefined) continue
+      this.pendingBytes -= head.length
+      yield head
     }
+    this.raiseFailure()
   }
 
   /** Stops the source early (closes the file); safe to call more than once. */
@@ -72,7 +80,14 @@ export class ByteReader {
 
   private async pull(): Promise<boolean> {
     if (this.ended) return false
-    const next = await this.iterator.next()
+    let next: IteratorResult<Buffer>
+    try {
+      next = await this.iterator.next()
+    } catch (error) {
+      this.ended = true
+      this.failure = { error }
+      return false
+    }
     if (next.done) {
       this.ended = true
       return false
@@ -82,6 +97,13 @@ export class ByteReader {
       this.pendingBytes += next.value.length
     }
     return true
+  }
+
+  private raiseFailure(): void {
+    const failure = this.failure
+    if (failure === undefined) return
+    this.failure = undefined
+    throw failure.error
   }
 
   private joined(size: number, consume: boolean): Buffer {

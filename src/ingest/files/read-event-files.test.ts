@@ -260,6 +260,17 @@ describe('archives', () => {
     expect(recordLocation(records[1]!)).toBe(`${sample}!host/sysmon.json:2`)
   })
 
+  it('reports a zip entry whose content is not the size its header says', async () => {
+    const zip = buildZip([{ name: 'a.json', content: '{"a":1}\n{"a":2}\n' }])
+    // The central directory record follows the one local entry; its uncompressed size is at +24.
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))
+    zip.writeUInt32LE(99, central + 24)
+    const sample = await file('lying.zip', zip)
+    const records = await readAll([sample])
+    expect(records.map((record) => record.kind)).toEqual(['json', 'json', 'problem'])
+    expect(records[2]?.kind === 'problem' && records[2].message).toMatch(/holds 16 bytes, its header says 99/)
+  })
+
   it('reads a tar.gz and a zip inside a zip', async () => {
     const tar = gzipSync(
       buildTar([

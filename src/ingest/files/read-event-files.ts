@@ -94,18 +94,29 @@ async function readChunk(handle: FileHandle, size: number): Promise<Buffer> {
   return bytesRead < size ? buffer.subarray(0, bytesRead) : buffer
 }
 
-/** The file's chunks, the first one already read; a short read means the end of the file. */
+/**
+ * The file's chunks, the first one already read; a short read means the end of the file. The
+ * next chunk is read while the caller works on the current one.
+ */
 async function* fileChunks(
   handle: FileHandle,
   first: Buffer,
   chunkSize: number,
   progress: ProgressCounter,
 ): AsyncGenerator<Buffer> {
-  let chunk = first
-  while (chunk.length > 0) {
-    progress.advance(chunk.length)
-    yield chunk
-    if (chunk.length < chunkSize) return
-    chunk = await readChunk(handle, chunkSize)
+  let next: Promise<Buffer> | undefined
+  try {
+    let chunk = first
+    while (chunk.length > 0) {
+      next = chunk.length < chunkSize ? undefined : readChunk(handle, chunkSize)
+      progress.advance(chunk.length)
+      yield chunk
+      if (next === undefined) return
+      chunk = await next
+      next = undefined
+    }
+  } finally {
+    // Let a read still under way finish before the file is closed.
+    await next?.catch(() => undefined)
   }
 }

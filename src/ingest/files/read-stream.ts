@@ -17,6 +17,8 @@ export interface StreamContext {
   depth: number
 }
 
+/** Inflate output comes in large pieces (zlib's default is 16 KiB), so lines rarely straddle two. */
+const INFLATE_CHUNK_BYTES = 256 * 1024
 /** Most archives nest once or twice (a zip of gzipped logs); deeper nesting is treated as hostile. */
 const MAX_DEPTH = 4
 /** A zip inside another archive has to be held in memory (its directory is at the end). */
@@ -74,7 +76,9 @@ export async function* readStream(
   const inner: StreamContext = { ...context, depth: context.depth + 1 }
   switch (format) {
     case 'gzip': {
-      const unpacked = new ByteReader(Readable.from(reader.chunks()).pipe(createGunzip()))
+      const unpacked = new ByteReader(
+        Readable.from(reader.chunks()).pipe(createGunzip({ chunkSize: INFLATE_CHUNK_BYTES })),
+      )
       try {
         yield* readStream(
           unpacked,

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
+import { createInflateRaw } from 'node:zlib'
 import yauzl from 'yauzl'
 import { ByteReader } from './byte-reader.js'
 import { errorText } from './error-text.js'
@@ -107,13 +108,18 @@ async function* readZip(
       }
       const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 0
       let counted = 0
-      const stream = await zip.openReadStreamPromise(entry)
+      let unpacked = 0
+      const stream = await openEntry(zip, entry)
       const counting = async function* (): AsyncGenerator<Buffer> {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           const bytes = Math.min(Math.round(chunk.length * ratio), entry.compressedSize - counted)
           counted += bytes
+          unpacked += chunk.length
           onCompressedBytes(bytes)
           yield chunk
+        }
+        if (unpacked !== entry.uncompressedSize) {
+          throw new Error(`entry holds ${unpacked} bytes, its header says ${entry.uncompressedSize}`)
         }
       }
       const reader = new ByteReader(counting())
@@ -132,6 +138,16 @@ async function* readZip(
   } finally {
     zip.close()
   }
+}
+
+/** Inflate output comes in large pieces (zlib's default is 16 KiB), so lines rarely straddle two. */
+const INFLATE_CHUNK_BYTES = 256 * 1024
+const DEFLATE = 8
+
+async function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  if (entry.compressionMethod !== DEFLATE) return zip.openReadStreamPromise(entry)
+  const compressed = await zip.openReadStreamPromise(entry, { decompress: false })
+  return pipeline(compressed, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), () => {})
 }
 
 function zipProblem(source: StreamSource, message: string, skipped = false): FileRecord {
