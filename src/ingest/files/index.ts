@@ -13,6 +13,11 @@ export type {
   TextLineRecord,
 } from './file-record.js'
 export { recordLocation } from './file-record.js'
-export { type ReadEventFilesOptions, readEventFileBatches, readEventFiles } from './read-event-files.js'
+export {
+  type ReadEventFilesOptions,
+  readEventFileBatches,
+  readEventFiles,
+  readEventStream,
+} from './read-event-files.js'
 export type { ProgressListener, ReadProgress } from './read-progress.js'
 export { type FoundFile, findEventFiles, LOG_FILE_PATTERN } from './walk-paths.js'

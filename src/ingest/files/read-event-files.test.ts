@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UserError } from '../../core/errors.js'
 import { buildTar, buildZip } from './archive-builders.test-support.js'
 import { type FileRecord, recordLocation } from './file-record.js'
-import { type ReadEventFilesOptions, readEventFiles } from './read-event-files.js'
+import { type ReadEventFilesOptions, readEventFiles, readEventStream } from './read-event-files.js'
 import type { ReadProgress } from './read-progress.js'
 
 let dir: string
@@ -288,6 +289,19 @@ describe('archives', () => {
       ['text', 'logs/b.log'],
       ['json', 'inner.zip/deep.json'],
     ])
+  })
+})
+
+describe('streams', () => {
+  it('reads a piped stream (standard input) in any format, here gzip-compressed CSV', async () => {
+    const piped = Readable.from([gzipSync('host,user\nweb1,alice\nweb2,bob\n')])
+    const records: FileRecord[] = []
+    for await (const batch of readEventStream(piped, 'stdin.csv')) records.push(...batch)
+    expect(values(records)).toEqual([
+      { host: 'web1', user: 'alice' },
+      { host: 'web2', user: 'bob' },
+    ])
+    expect(recordLocation(records[1]!)).toBe('stdin.csv:3')
   })
 })
 

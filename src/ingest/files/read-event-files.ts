@@ -50,6 +50,30 @@ export async function* readEventFileBatches(
   }
 }
 
+/**
+ * Records from a stream that is not a file on disk (`watchfloor import -` reading standard
+ * input): any format but zip, which needs random access and is read only up to 512 MiB.
+ * `name` stands for the file in record origins and decides CSV by its extension.
+ */
+export async function* readEventStream(
+  stream: AsyncIterable<Buffer>,
+  name = '-',
+  options: Pick<ReadEventFilesOptions, 'maxRecordBytes'> = {},
+): AsyncGenerator<FileRecord[]> {
+  const reader = new ByteReader(stream)
+  const context: StreamContext = {
+    maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    depth: 0,
+  }
+  try {
+    yield* readStream(reader, { file: name }, name, context)
+  } catch (error) {
+    yield [{ kind: 'problem', skipped: false, message: errorText(error), file: name, record: 0 }]
+  } finally {
+    await reader.close()
+  }
+}
+
 /** The same records one at a time. */
 export async function* readEventFiles(
   paths: readonly string[],
