@@ -45,14 +45,15 @@ export async function* readEventFileBatches(
     progress.startFile(file.path)
     const before = progress.bytesDone
     yield* readFile(file, progress, context)
-    // Settle on the file's size, whatever the decoders reported.
-    progress.advance(file.size - (progress.bytesDone - before))
+    // Settle on the file's size, whatever the decoders reported (never backwards: a log being
+    // written to can have grown since the walk).
+    progress.advance(Math.max(0, file.size - (progress.bytesDone - before)))
   }
 }
 
 /**
  * Records from a stream that is not a file on disk (`watchfloor import -` reading standard
- * input): any format but zip, which needs random access and is read only up to 512 MiB.
+ * input), in any format; a zip is held in memory (up to 512 MiB) as its directory is at the end.
  * `name` stands for the file in record origins and decides CSV by its extension.
  */
 export async function* readEventStream(

@@ -34,6 +34,10 @@ export class ChunkBinXmlParser {
   private readonly names = new Map<number, string>()
   private readonly templates = new Map<number, XmlNode[]>()
 
+  /** Reads a nested BinXML value (type 0x21) in place. */
+  private readonly parseNested = (offset: number, size: number): XmlNode[] =>
+    this.parseFragment(offset, offset + size, false)
+
   constructor(private readonly data: Buffer) {}
 
   /** Parses the BinXML of one record (`start`..`end` are chunk offsets). */
@@ -158,9 +162,7 @@ export class ChunkBinXmlParser {
     for (let index = 0; index < count; index += 1) {
       const size = data.readUInt16LE(descriptors + index * 4)
       const type = data[descriptors + index * 4 + 2]!
-      values[index] = decodeValue(data, pos, size, type, (offset, length) =>
-        this.parseFragment(offset, offset + length, false),
-      )
+      values[index] = decodeValue(data, pos, size, type, this.parseNested)
       pos += size
     }
     return { node: { kind: 'template', definition: this.definitionAt(definitionOffset), values }, next: pos }
