@@ -230,12 +230,12 @@ const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).pad
 
 /** `D1-D2-D3-D4[0..2]-D4[2..8]`, the first three groups little-endian, as evtx_dump writes GUIDs. */
 function guidText(data: Buffer, offset: number): string {
-  const hex = (index: number): string => HEX_BYTES[data[offset + index]!]!
-  return (
-    `${hex(3)}${hex(2)}${hex(1)}${hex(0)}-${hex(5)}${hex(4)}-${hex(7)}${hex(6)}-${hex(8)}${hex(9)}-` +
-    `${hex(10)}${hex(11)}${hex(12)}${hex(13)}${hex(14)}${hex(15)}`
-  )
+  let text = ''
+  for (const index of GUID_BYTE_ORDER) text += index === -1 ? '-' : HEX_BYTES[data[offset + index]!]!
+  return text
 }
+
+const GUID_BYTE_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15]
 
 function sidText(data: Buffer, offset: number, size: number): string {
   if (size < 8) return 'S-?'

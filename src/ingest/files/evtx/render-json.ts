@@ -121,22 +121,31 @@ function elementBody(element: Element, isDataContainer: boolean): { [key: string
  * Returns false when there are no `Data` children to handle.
  */
 function renderDataChildren(element: Element, body: { [key: string]: Json }): boolean {
-  const data = element.elements.filter((child) => child.name === 'Data')
-  if (data.length === 0) return false
-  const keyedByName = data.some((child) => nameAttribute(child) !== undefined)
-  let positionalDone = false
-  const seen = new Map<string, number>()
+  let dataCount = 0
+  let keyedByName = false
+  for (const child of element.elements) {
+    if (child.name !== 'Data') continue
+    dataCount += 1
+    if (!keyedByName && nameAttribute(child) !== undefined) keyedByName = true
+  }
+  if (dataCount === 0) return false
+  let positional: Json[] | undefined
+  let seen: Map<string, number> | undefined
   for (const child of element.elements) {
     if (child.name === 'Data') {
       if (keyedByName) {
         const key = nameAttribute(child)
         if (key !== undefined) body[key] = dataValue(child)
-      } else if (!positionalDone) {
-        positionalDone = true
-        body.Data = { '#text': data.length === 1 ? dataValue(child) : data.map(dataValue) }
+      } else if (positional === undefined) {
+        positional = []
+        body.Data = { '#text': dataCount === 1 ? dataValue(child) : positional }
+        if (dataCount > 1) positional.push(dataValue(child))
+      } else {
+        positional.push(dataValue(child))
       }
       continue
     }
+    seen ??= new Map()
     const count = seen.get(child.name) ?? 0
     seen.set(child.name, count + 1)
     body[count === 0 ? child.name : `${child.name}_${count}`] = elementValue(child, false)
@@ -145,9 +154,16 @@ function renderDataChildren(element: Element, body: { [key: string]: Json }): bo
 }
 
 function nameAttribute(element: Element): string | undefined {
-  const name = element.attributes.find((attribute) => attribute.name === 'Name')
-  if (name === undefined || name.values.length === 0) return undefined
-  return name.values.map(valueText).join('')
+  for (const attribute of element.attributes) {
+    if (attribute.name !== 'Name') continue
+    const values = attribute.values
+    if (values.length === 0) return undefined
+    if (values.length === 1) return valueText(values[0]!)
+    let joined = ''
+    for (const value of values) joined += valueText(value)
+    return joined
+  }
+  return undefined
 }
 
 function dataValue(element: Element): Json {
