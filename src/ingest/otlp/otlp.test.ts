@@ -36,7 +36,11 @@ class ObservedExporter implements LogRecordExporter {
 
 async function eventsOf(server: TestServer, source: string) {
   const rows = await server.services.store.events.readAfter(0, 1_000)
-  return rows.filter((row) => row.source === source)
+  // The SDK's simple processor exports each record in its own request: arrival order is not
+  // emission order, so the test reads them in event-time order.
+  return rows
+    .filter((row) => row.source === source)
+    .sort((a, b) => a.event_time.getTime() - b.event_time.getTime() || a.seq - b.seq)
 }
 
 function nanos(date: Date): string {
