@@ -5,8 +5,10 @@ import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hasTestData, testDataPath } from '../../../test-support/test-data.js'
 import { buildZip } from '../archive-builders.test-support.js'
+import { ByteReader } from '../byte-reader.js'
 import type { FileRecord } from '../file-record.js'
 import { readEventFiles } from '../read-event-files.js'
+import { readEvtx } from './read-evtx.js'
 
 /** A regression file with seven records in one chunk (NetExec dropping files). */
 const SAMPLE = [
@@ -29,6 +31,10 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
+
+async function* single(buffer: Buffer): AsyncGenerator<Buffer> {
+  yield buffer
+}
 
 async function readAll(file: string): Promise<FileRecord[]> {
   const records: FileRecord[] = []
@@ -80,6 +86,29 @@ describe.runIf(hasTestData('sigma'))('EVTX reading', () => {
     const problem = records[1]!
     expect(problem.kind === 'problem' && problem.message).toMatch(/unknown BinXML token 0x7f/)
     expect(problem.record).toBe(2)
+  })
+
+  it('survives random damage to record bytes: every record comes back as an event or a problem', async () => {
+    const bytes = await readFile(testDataPath(...SAMPLE))
+    const end = bytes.readUInt32LE(4096 + 48)
+    let seed = 20_240_601
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff
+      return seed / 0x7fffffff
+    }
+    for (let round = 0; round < 300; round += 1) {
+      const damaged = Buffer.from(bytes)
+      for (let hit = 0; hit < 1 + (round % 8); hit += 1) {
+        damaged[4096 + 512 + Math.floor(random() * (end - 512))] = Math.floor(random() * 256)
+      }
+      const records: FileRecord[] = []
+      // readEvtx itself, so that an error escaping the record-level handling fails the test.
+      for await (const batch of readEvtx(new ByteReader(single(damaged)), { file: 'damaged.evtx' })) {
+        records.push(...batch)
+      }
+      expect(records.length).toBeGreaterThan(0)
+      expect(records.every((record) => record.kind === 'object' || record.kind === 'problem')).toBe(true)
+    }
   })
 
   it('reports a file cut in the middle of a chunk after the chunks before it', async () => {
