@@ -353,14 +353,21 @@ describe('walking and progress', () => {
     }
   })
 
-  it('closes the file when the caller stops early', async () => {
-    const sample = await file('many.jsonl', '{"a":1}\n'.repeat(500_000))
-    let taken = 0
-    for await (const _record of readEventFiles([sample])) {
-      taken += 1
-      if (taken === 3) break
+  it('closes the file when the caller stops early, plain, gzip or zip', async () => {
+    const body = '{"a":1}\n'.repeat(500_000)
+    const samples = [
+      await file('many.jsonl', body),
+      await file('many.jsonl.gz', gzipSync(body)),
+      await file('many.zip', buildZip([{ name: 'many.jsonl', content: body }])),
+    ]
+    for (const sample of samples) {
+      let taken = 0
+      for await (const _record of readEventFiles([sample])) {
+        taken += 1
+        if (taken === 3) break
+      }
+      expect(taken).toBe(3)
+      expect(await waitUntilClosed(sample), sample).toBe(true)
     }
-    expect(taken).toBe(3)
-    expect(await waitUntilClosed(sample)).toBe(true)
   })
 })
