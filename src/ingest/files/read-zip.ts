@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
-import { pipeline, type Readable } from 'node:stream'
+import { type FileHandle, open } from 'node:fs/promises'
+import { pipeline, Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
 import yauzl from 'yauzl'
 import { ByteReader } from './byte-reader.js'
@@ -13,14 +12,31 @@ const ZIP_OPTIONS = { lazyEntries: true, autoClose: false }
 const ZIP_TAIL_BYTES = 22 + 0xffff
 const END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06])
 
-/** Reads byte ranges of a file for yauzl. */
+/**
+ * Reads byte ranges of one open file for yauzl; the caller closes the file. (An fs read stream
+ * on a shared descriptor would close it when yauzl destroys the stream.)
+ */
 class FileRangeReader extends yauzl.RandomAccessReader {
-  constructor(private readonly file: string) {
+  constructor(private readonly handle: FileHandle) {
     super()
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    return createReadStream(this.file, { start, end: end - 1 })
+    return Readable.from(readRange(this.handle, start, end), { objectMode: false })
+  }
+}
+
+const RANGE_CHUNK_BYTES = 256 * 1024
+
+async function* readRange(handle: FileHandle, start: number, end: number): AsyncGenerator<Buffer> {
+  let position = start
+  while (position < end) {
+    const length = Math.min(RANGE_CHUNK_BYTES, end - position)
+    const buffer = Buffer.allocUnsafe(length)
+    const { bytesRead } = await handle.read(buffer, 0, length, position)
+    if (bytesRead === 0) return
+    position += bytesRead
+    yield bytesRead < length ? buffer.subarray(0, bytesRead) : buffer
   }
 }
 
@@ -36,17 +52,12 @@ function zipLength(tail: Buffer, totalLength: number): number {
   return Math.min(end, totalLength)
 }
 
-async function zipLengthOfFile(file: string): Promise<number> {
-  const handle = await open(file, 'r')
-  try {
-    const { size } = await handle.stat()
-    const tailLength = Math.min(size, ZIP_TAIL_BYTES)
-    const tail = Buffer.alloc(tailLength)
-    await handle.read(tail, 0, tailLength, size - tailLength)
-    return zipLength(tail, size)
-  } finally {
-    await handle.close()
-  }
+async function zipLengthOfFile(handle: FileHandle): Promise<number> {
+  const { size } = await handle.stat()
+  const tailLength = Math.min(size, ZIP_TAIL_BYTES)
+  const tail = Buffer.alloc(tailLength)
+  await handle.read(tail, 0, tailLength, size - tailLength)
+  return zipLength(tail, size)
 }
 
 /** Tells how many compressed bytes of the archive have been consumed. */
@@ -59,15 +70,21 @@ export async function* readZipFile(
   context: StreamContext,
   onCompressedBytes: CompressedBytes,
 ): AsyncGenerator<FileRecord[]> {
-  let zip: yauzl.ZipFile
+  let handle: FileHandle | undefined
   try {
-    const length = await zipLengthOfFile(file)
-    zip = await yauzl.fromRandomAccessReaderPromise(new FileRangeReader(file), length, ZIP_OPTIONS)
-  } catch (error) {
-    yield [zipProblem(source, `zip: ${errorText(error)}`)]
-    return
+    handle = await open(file, 'r')
+    let zip: yauzl.ZipFile
+    try {
+      const length = await zipLengthOfFile(handle)
+      zip = await yauzl.fromRandomAccessReaderPromise(new FileRangeReader(handle), length, ZIP_OPTIONS)
+    } catch (error) {
+      yield [zipProblem(source, `zip: ${errorText(error)}`)]
+      return
+    }
+    yield* readZip(zip, source, context, onCompressedBytes)
+  } finally {
+    await handle?.close()
   }
-  yield* readZip(zip, source, context, onCompressedBytes)
 }
 
 /** A zip held in memory (a zip inside another archive). */
