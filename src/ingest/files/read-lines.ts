@@ -2,13 +2,15 @@ import { errorText } from './error-text.js'
 import type { FileRecord, StreamSource } from './file-record.js'
 
 const NEWLINE = 10
+const CARRIAGE_RETURN = 13
 
 /**
- * Splits a byte stream into lines and yields one batch of records per chunk. Each chunk is decoded
- * once up to its last newline (a newline byte never occurs inside a multi-byte UTF-8 character, so
- * the cut is safe) and split with `indexOf`; only a line that straddles two chunks is copied.
- * CR before LF is removed; blank lines are counted but not yielded. In `json` mode every line is
- * parsed: a line that fails comes back as `invalid-json` with the parser's message.
+ * Splits a byte stream into lines and yields one batch of records per chunk. Lines are found with
+ * `indexOf` on the bytes and each is decoded on its own: a line of plain ASCII then stays a
+ * one-byte string, which `JSON.parse` reads markedly faster than a slice of a chunk decoded as a
+ * whole (one non-ASCII character anywhere makes the whole chunk a two-byte string). Only a line
+ * that straddles two chunks is copied. CR before LF is removed; blank lines are counted but not
+ * yielded. In `json` mode every line is parsed: one that fails comes back as `invalid-json`.
  */
 export async function* readLines(
   chunks: AsyncIterable<Buffer>,
@@ -16,52 +18,67 @@ export async function* readLines(
   mode: 'json' | 'text',
   maxLineBytes: number,
 ): AsyncGenerator<FileRecord[]> {
-  const lines = new LineNumbering(source, mode)
+  const lines = new LineRecords(source, mode)
   let carry: Buffer[] = []
   let carryBytes = 0
   let skippingLongLine = false
   for await (const chunk of chunks) {
-    const firstNewline = chunk.indexOf(NEWLINE)
-    if (firstNewline === -1) {
-      if (skippingLongLine) continue
-      carry.push(chunk)
-      carryBytes += chunk.length
+    const batch: FileRecord[] = []
+    let start = 0
+    if (carryBytes > 0 || skippingLongLine) {
+      const newline = chunk.indexOf(NEWLINE)
+      if (newline === -1) {
+        if (!skippingLongLine) {
+          carry.push(chunk)
+          carryBytes += chunk.length
+          if (carryBytes > maxLineBytes) {
+            yield [lines.tooLong(maxLineBytes)]
+            carry = []
+            carryBytes = 0
+            skippingLongLine = true
+          }
+        }
+        continue
+      }
+      if (skippingLongLine) {
+        skippingLongLine = false
+      } else {
+        carry.push(chunk.subarray(0, newline))
+        const joined = Buffer.concat(carry)
+        lines.add(joined, 0, joined.length, batch)
+      }
+      carry = []
+      carryBytes = 0
+      start = newline + 1
+    }
+    for (;;) {
+      const newline = chunk.indexOf(NEWLINE, start)
+      if (newline === -1) break
+      lines.add(chunk, start, newline, batch)
+      start = newline + 1
+    }
+    if (start < chunk.length) {
+      carry.push(start === 0 ? chunk : chunk.subarray(start))
+      carryBytes = chunk.length - start
       if (carryBytes > maxLineBytes) {
-        yield [lines.tooLong(maxLineBytes)]
+        batch.push(lines.tooLong(maxLineBytes))
         carry = []
         carryBytes = 0
         skippingLongLine = true
       }
-      continue
-    }
-    const batch: FileRecord[] = []
-    if (skippingLongLine) {
-      skippingLongLine = false
-    } else if (carryBytes > 0) {
-      carry.push(chunk.subarray(0, firstNewline))
-      lines.add(Buffer.concat(carry).toString('utf8'), batch)
-    } else {
-      lines.add(chunk.toString('utf8', 0, firstNewline), batch)
-    }
-    carry = []
-    carryBytes = 0
-    const lastNewline = chunk.lastIndexOf(NEWLINE)
-    if (lastNewline > firstNewline) lines.addAll(chunk.toString('utf8', firstNewline + 1, lastNewline), batch)
-    if (lastNewline + 1 < chunk.length) {
-      carry.push(chunk.subarray(lastNewline + 1))
-      carryBytes = chunk.length - lastNewline - 1
     }
     if (batch.length > 0) yield batch
   }
-  if (carryBytes > 0 && !skippingLongLine) {
+  if (carryBytes > 0) {
     const batch: FileRecord[] = []
-    lines.add(Buffer.concat(carry).toString('utf8'), batch)
+    const joined = Buffer.concat(carry)
+    lines.add(joined, 0, joined.length, batch)
     if (batch.length > 0) yield batch
   }
 }
 
-/** Turns line texts into records, keeping the line count. */
-class LineNumbering {
+/** Turns lines (byte ranges) into records, keeping the line count. */
+class LineRecords {
   private lineNumber = 0
 
   constructor(
@@ -69,46 +86,35 @@ class LineNumbering {
     private readonly mode: 'json' | 'text',
   ) {}
 
-  /** Several complete lines joined by LF (no trailing LF). */
-  addAll(text: string, batch: FileRecord[]): void {
-    let start = 0
-    for (;;) {
-      const end = text.indexOf('\n', start)
-      if (end === -1) {
-        this.add(text.slice(start), batch)
-        return
-      }
-      this.add(text.slice(start, end), batch)
-      start = end + 1
-    }
-  }
-
-  add(line: string, batch: FileRecord[]): void {
+  /** The line in `bytes[start, end)`, its LF already left out. */
+  add(bytes: Buffer, start: number, end: number, batch: FileRecord[]): void {
     this.lineNumber += 1
-    const last = line.length - 1
-    const text = last >= 0 && line.charCodeAt(last) === 13 ? line.slice(0, last) : line
-    if (isBlank(text)) return
-    const origin = {
-      file: this.source.file,
-      entry: this.source.entry,
-      record: this.lineNumber,
-      line: this.lineNumber,
-    }
+    const stop = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end
+    if (isBlank(bytes, start, stop)) return
+    const text = bytes.toString('utf8', start, stop)
+    const { file, entry } = this.source
+    const line = this.lineNumber
     if (this.mode === 'text') {
-      batch.push({ kind: 'text', format: 'text', raw: text, ...origin })
+      batch.push({ kind: 'text', format: 'text', raw: text, file, entry, record: line, line })
       return
     }
+    let value: unknown
     try {
-      batch.push({ kind: 'json', format: 'json-lines', raw: text, value: JSON.parse(text), ...origin })
+      value = JSON.parse(text)
     } catch (error) {
       batch.push({
         kind: 'invalid-json',
         format: 'json-lines',
         raw: text,
         error: errorText(error),
-        ...origin,
+        file,
+        entry,
+        record: line,
+        line,
       })
+      return
     }
+    batch.push({ kind: 'json', format: 'json-lines', raw: text, value, file, entry, record: line, line })
   }
 
   tooLong(maxLineBytes: number): FileRecord {
@@ -125,10 +131,11 @@ class LineNumbering {
   }
 }
 
-function isBlank(text: string): boolean {
-  if (text.length === 0) return true
-  const first = text.charCodeAt(0)
-  // Fast path: a line that starts with a visible character is not blank.
-  if (first > 32) return false
-  return text.trim().length === 0
+/** Only spaces, tabs, CR (or nothing) between `start` and `end`. */
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let index = start; index < end; index += 1) {
+    const byte = bytes[index]!
+    if (byte !== 0x20 && byte !== 0x09 && byte !== CARRIAGE_RETURN) return false
+  }
+  return true
 }
