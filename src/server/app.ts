@@ -14,6 +14,7 @@ import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
 import { briefRoutes } from '../brief/brief.routes.js'
+import { evidenceRoutes } from '../cases/evidence.routes.js'
 import { incidentsRoutes } from '../cases/incidents.routes.js'
 import { rulesRoutes } from '../detect/live/rules.routes.js'
 import { elasticRoutes } from '../ingest/elastic/elastic.routes.js'
@@ -27,6 +28,8 @@ import { channelsRoutes } from '../notify/channels.routes.js'
 import { notificationsRoutes } from '../notify/notifications.routes.js'
 import { notifyRoutesRoutes } from '../notify/notify-routes.routes.js'
 import { registerAuthHooks } from './auth-hooks.js'
+import { consoleRoutes } from './console.routes.js'
+import { consoleStatsRoutes } from './console-stats.routes.js'
 import type { App, AppContext } from './context.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { healthRoutes } from './health.routes.js'
@@ -104,12 +107,16 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     notifyRoutesRoutes,
     notificationsRoutes,
     incidentsRoutes,
+    evidenceRoutes,
     briefRoutes,
+    consoleStatsRoutes,
   ]) {
     await routes(app, context)
   }
   app.get('/api/v1/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>
     app.swagger(),
   )
+  // Last: the console's catch-all GET must not shadow any API route.
+  await consoleRoutes(app)
   return app
 }
