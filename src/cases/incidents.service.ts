@@ -263,6 +263,8 @@ export class IncidentsService {
         .set({ incident_id: targetId })
         .where('incident_id', '=', sourceId)
         .execute()
+      for (const table of ['incident_evidence', 'evidence_custody'] as const)
+        await trx.updateTable(table).set({ incident_id: targetId }).where('incident_id', '=', sourceId).execute()
       const observables = await trx
         .selectFrom('incident_observables')
         .selectAll()

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { DEFAULT_SLA_POLICY, type SlaPolicy, slaPolicySchema } from '../alerts/sla-policy.js'
 
 /**
  * Every setting in one place: its key in the YAML file, its environment variable, a zod schema,
@@ -36,6 +37,16 @@ const roles = z.preprocess(
       : value,
   z.array(z.enum(NODE_ROLES)).min(1),
 )
+
+/** A JSON value given as text (an environment variable); anything else is passed through as is. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    return value
+  }
+}
 
 function define<T>(definition: SettingDefinition<T>): SettingDefinition<T> {
   return definition
@@ -265,6 +276,20 @@ export const SETTINGS = {
     default: 8,
     doc: 'Deliveries one worker process runs at once.',
   }),
+  evidenceMaxBytes: define({
+    key: 'cases.evidenceMaxBytes',
+    env: 'WATCHFLOOR_EVIDENCE_MAX_BYTES',
+    schema: positiveInt,
+    default: 4 * 1024 * 1024 * 1024,
+    doc: 'Largest evidence file accepted, in bytes; larger uploads get 413 and nothing is kept.',
+  }),
+  reportTemplatesDir: define({
+    key: 'cases.reportTemplatesDir',
+    env: 'WATCHFLOOR_REPORT_TEMPLATES_DIR',
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    doc: "Folder of the team's report templates (incident.md.eta, rca.md.eta); a missing file falls back to the bundled one.",
+  }),
   unmappedRules: define({
     key: 'detect.unmappedRules',
     env: 'WATCHFLOOR_DETECT_UNMAPPED_RULES',
@@ -292,6 +317,20 @@ export const SETTINGS = {
     schema: bool,
     default: false,
     doc: 'Mark session cookies Secure (turn on when served over HTTPS).',
+  }),
+  alertSla: define({
+    key: 'alerts.sla',
+    env: 'WATCHFLOOR_ALERT_SLA',
+    schema: z.preprocess(parseJsonText, slaPolicySchema) as z.ZodType<SlaPolicy>,
+    default: DEFAULT_SLA_POLICY,
+    doc: 'Default SLA policy (JSON in the environment): ack/close targets per severity (critical 15m/4h, high 1h/24h, medium 4h/72h, low 24h/7d, info 72h/30d), atRiskFraction, businessHours; PUT /api/v1/alerts/sla/policy overrides it.',
+  }),
+  alertSlaCheckMs: define({
+    key: 'alerts.slaCheckMs',
+    env: 'WATCHFLOOR_ALERT_SLA_CHECK_MS',
+    schema: positiveInt,
+    default: 15_000,
+    doc: 'How often a worker looks for SLA breaches (and gives new alerts their due times).',
   }),
   adminPassword: define({
     key: 'auth.adminPassword',

@@ -16,6 +16,8 @@ import { usersRoutes } from '../auth/users.routes.js'
 import { briefRoutes } from '../brief/brief.routes.js'
 import { evidenceRoutes } from '../cases/evidence.routes.js'
 import { incidentsRoutes } from '../cases/incidents.routes.js'
+import { rcaRoutes } from '../cases/rca.routes.js'
+import { reportRoutes } from '../cases/report/report.routes.js'
 import { rulesRoutes } from '../detect/live/rules.routes.js'
 import { elasticRoutes } from '../ingest/elastic/elastic.routes.js'
 import { hecRoutes } from '../ingest/hec/hec.routes.js'
@@ -25,6 +27,7 @@ import { metricsRoutes } from '../ingest/http/metrics.routes.js'
 import { sourcesRoutes } from '../ingest/http/sources.routes.js'
 import { otlpRoutes } from '../ingest/otlp/otlp.routes.js'
 import { channelsRoutes } from '../notify/channels.routes.js'
+import { responseMetricsRoutes } from '../metrics/metrics.routes.js'
 import { notificationsRoutes } from '../notify/notifications.routes.js'
 import { notifyRoutesRoutes } from '../notify/notify-routes.routes.js'
 import { registerAuthHooks } from './auth-hooks.js'
@@ -107,6 +110,9 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     notifyRoutesRoutes,
     notificationsRoutes,
     incidentsRoutes,
+    rcaRoutes,
+    reportRoutes,
+    responseMetricsRoutes,
     evidenceRoutes,
     briefRoutes,
     consoleStatsRoutes,

@@ -1,14 +1,26 @@
+import path from 'node:path'
 import type { Logger } from 'pino'
 import pino from 'pino'
+import { AlertStream } from '../alerts/alert-stream.js'
 import { AlertsService } from '../alerts/alerts.service.js'
+import { ExceptionsService } from '../alerts/exceptions.service.js'
+import { AlertQuietMetrics } from '../alerts/quiet-counters.js'
 import { SilencesService } from '../alerts/silences.service.js'
+import { AlertSlaService } from '../alerts/sla.service.js'
+import { DEFAULT_SLA_POLICY } from '../alerts/sla-policy.js'
+import { RuleAlertSettingsService } from '../alerts/suppression.js'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
 import { BriefService } from '../brief/brief.service.js'
 import { CaseItemsService } from '../cases/case-items.service.js'
+import { EvidenceFiles } from '../cases/evidence-files.js'
+import { EvidenceService } from '../cases/evidence.service.js'
 import { IncidentsService } from '../cases/incidents.service.js'
-import { BUNDLED_RULES_DIR, type Config } from '../config/settings.js'
+import { RcaService } from '../cases/rca.service.js'
+import { ReportService } from '../cases/report/report.service.js'
+import { ReportTemplates } from '../cases/report/report-templates.js'
+import { BUNDLED_RULES_DIR, type Config, SETTINGS } from '../config/settings.js'
 import { RuleCatalog } from '../detect/live/rule-catalog.js'
 import { DeadLettersService } from '../ingest/dead-letters.service.js'
 import { IngestMetrics } from '../ingest/ingest.metrics.js'
@@ -23,6 +35,7 @@ import { NotificationsService } from '../notify/notifications.service.js'
 import { RoutesService } from '../notify/routes.service.js'
 import { SecretBox } from '../notify/secret-box.js'
 import { decodeSecretKey, ensureSecretKey } from '../notify/secret-key.js'
+import { ResponseMetricsService } from '../metrics/response-metrics.service.js'
 import type { Store } from '../store/store.js'
 
 /** The service objects, built once per process and shared by routes, workers and the CLI. */
@@ -39,8 +52,18 @@ export interface Services {
   sourceStats: SourceStats
   alerts: AlertsService
   silences: SilencesService
+  exceptions: ExceptionsService
+  ruleAlertSettings: RuleAlertSettingsService
+  alertQuietMetrics: AlertQuietMetrics
+  /** Committed alert changes, fanned out to server-sent-event clients of this node. */
+  alertStream: AlertStream
+  alertSla: AlertSlaService
   incidents: IncidentsService
   caseItems: CaseItemsService
+  rca: RcaService
+  reports: ReportService
+  responseMetrics: ResponseMetricsService
+  evidence: EvidenceService
   brief: BriefService
   channels: ChannelsService
   notifyRoutes: RoutesService
@@ -51,7 +74,15 @@ export type ServicesConfig = Pick<Config, 'sessionTtlHours'> &
   Partial<
     Pick<
       Config,
-      'ingestQueueMaxEvents' | 'ingestQueueMaxBytes' | 'rulesDirs' | 'unmappedRules' | 'secretKey' | 'dataDir'
+      | 'ingestQueueMaxEvents'
+      | 'ingestQueueMaxBytes'
+      | 'rulesDirs'
+      | 'unmappedRules'
+      | 'secretKey'
+      | 'dataDir'
+      | 'evidenceMaxBytes'
+      | 'reportTemplatesDir'
+      | 'alertSla'
     >
   >
 
@@ -93,6 +124,8 @@ export function createServices(
         : ensureSecretKey({ dataDir: config.dataDir ?? './data' }, logger),
     ))
   const notifyRoutes = new RoutesService(store)
+  const alertStream = new AlertStream()
+  const rca = new RcaService(store)
   return {
     store,
     users: new UsersService(store),
@@ -103,10 +136,27 @@ export function createServices(
     deadLetters: new DeadLettersService(store, sources, queue, parseRecord),
     metrics,
     sourceStats,
-    alerts: new AlertsService(store, notifyRoutes),
+    alerts: new AlertsService(store, notifyRoutes, alertStream),
+    alertStream,
+    alertSla: new AlertSlaService(store, config.alertSla ?? DEFAULT_SLA_POLICY, {
+      notify: notifyRoutes,
+      events: alertStream,
+      registry: metrics.registry,
+    }),
     silences: new SilencesService(store),
+    exceptions: new ExceptionsService(store),
+    ruleAlertSettings: new RuleAlertSettingsService(store),
+    alertQuietMetrics: new AlertQuietMetrics(metrics.registry),
     incidents: new IncidentsService(store),
     caseItems: new CaseItemsService(store),
+    rca,
+    reports: new ReportService(store, rca, new ReportTemplates(config.reportTemplatesDir)),
+    responseMetrics: new ResponseMetricsService(store),
+    evidence: new EvidenceService(
+      store,
+      new EvidenceFiles(path.join(config.dataDir ?? './data', 'evidence')),
+      config.evidenceMaxBytes ?? SETTINGS.evidenceMaxBytes.default,
+    ),
     brief: new BriefService(store),
     rules: new RuleCatalog(
       store,

@@ -201,6 +201,63 @@ export interface AlertsTable {
   merged_into: number | null
   /** The silence that matched when the alert was raised: recorded, not notified. */
   silenced_by: number | null
+  /** Rule plus suppression fields: later detections with this key until `suppressed_until` are suppressed. */
+  suppression_key: Generated<string | null>
+  suppressed_until: Generated<Date | null>
+}
+
+/** Per-rule alert grouping and suppression (null: the defaults). */
+export interface RuleAlertSettingsTable {
+  rule_id: string
+  group_by: Json<string[]> | null
+  dedup_window_ms: number | null
+  suppress_by: Json<string[]> | null
+  suppress_window_ms: number | null
+  /** `restart` or `continue`: whether a closed alert still holds its suppression window. */
+  suppress_after_close: string | null
+  updated_by: string
+  updated_at: Timestamp
+}
+
+export interface AlertSuppressedDetectionsTable {
+  alert_id: number
+  detection_id: number
+  detected_at: Timestamp
+}
+
+export interface ExceptionMatcher {
+  /** A detection field: ruleId, ruleTitle, source, host, user, tag, an entity kind, or matched.<Field>. */
+  field: string
+  op: 'equals' | 'contains' | 'regex'
+  value: string
+  /** Matches when the condition does not hold. */
+  negate: boolean
+}
+
+export interface AlertExceptionsTable {
+  id: Generated<number>
+  /** null: every rule. */
+  rule_id: string | null
+  matchers: Json<ExceptionMatcher[]>
+  owner: string
+  reason: string
+  expires_at: Timestamp
+  created_by: string
+  created_at: Timestamp
+  expired_at: Timestamp | null
+  expired_by: string | null
+  hit_count: Generated<number>
+  last_hit_at: Timestamp | null
+}
+
+export type QuietReason = 'deduplicated' | 'suppressed' | 'excepted' | 'silenced'
+
+/** Detections that did not raise an alert, and alerts that were not notified, per UTC day, reason and rule. */
+export interface AlertQuietCountersTable {
+  day: Timestamp
+  reason: QuietReason
+  rule_id: string
+  total: number
 }
 
 export interface SilenceMatcher {
@@ -275,6 +332,8 @@ export interface IncidentsTable {
   resolved_at: Timestamp | null
   closed_at: Timestamp | null
   merged_into: number | null
+  /** The template it was opened from (its field definitions validate `custom_fields`). */
+  template: Generated<string | null>
 }
 
 export interface IncidentTimelineTable {
@@ -330,6 +389,125 @@ export interface IncidentNotesTable {
   mentions: Json<string[]>
 }
 
+export type RcaState = 'draft' | 'in_review' | 'approved'
+export interface FiveWhy {
+  question: string
+  answer: string
+}
+
+/** The written part of an incident's root-cause analysis; times and key events are read live. */
+export interface IncidentRcasTable {
+  incident_id: number
+  /** Bumped by every save: a save naming an older version is refused (optimistic concurrency). */
+  version: number
+  state: RcaState
+  summary: string
+  impact: string
+  /** How it was detected, in words; the detection times are computed from recorded timestamps. */
+  detection: string
+  root_cause: string
+  contributing_factors: Json<string[]>
+  five_whys: Json<FiveWhy[]>
+  went_well: Json<string[]>
+  went_badly: Json<string[]>
+  /** Everyone who saved a version: none of them may approve it (unless admin). */
+  authors: Json<string[]>
+  created_by: string
+  created_at: Timestamp
+  updated_by: string
+  updated_at: Timestamp
+  submitted_by: string | null
+  submitted_at: Timestamp | null
+  reviewed_by: string | null
+  reviewed_at: Timestamp | null
+  review_comment: string | null
+}
+
+export type CustodyAction = 'acquire' | 'upload' | 'view' | 'download' | 'export' | 'verify' | 'transfer'
+
+/** A file kept as evidence: stored once by content hash under dataDir/evidence/sha256/. */
+export interface IncidentEvidenceTable {
+  id: Generated<number>
+  incident_id: number
+  name: string
+  description: string | null
+  media_type: string
+  sha256: string
+  size_bytes: number
+  acquired_by: string
+  acquired_at: Timestamp
+  /** Where it was taken from (host, mailbox, cloud account). */
+  acquired_where: string | null
+  /** How it was taken (memory dump with winpmem, export from the mail gateway…). */
+  acquisition_method: string | null
+  uploaded_by: string
+  uploaded_at: Timestamp
+  last_verified_at: Timestamp | null
+  last_verify_result: 'intact' | 'modified' | 'missing' | null
+}
+
+/** The chain of custody: who did what with an evidence item, when, and why. Append-only. */
+export interface EvidenceCustodyTable {
+  id: Generated<number>
+  evidence_id: number
+  incident_id: number
+  action: CustodyAction
+  actor: string
+  occurred_at: Timestamp
+  reason: string | null
+  details: Json | null
+}
+
+export interface TemplateTask {
+  title: string
+  kind: 'task' | 'follow_up'
+}
+
+export type CustomFieldType = 'string' | 'number' | 'boolean' | 'date' | 'enum'
+
+export interface CustomFieldDefinition {
+  name: string
+  label: string
+  type: CustomFieldType
+  /** The allowed values of an `enum` field. */
+  options?: string[] | undefined
+  /** Must hold a value before the incident can be closed. */
+  required: boolean
+}
+
+export interface IncidentTemplatesTable {
+  id: Generated<number>
+  /** The incident type, e.g. `phishing`; what `template` names when an incident is opened. */
+  name: string
+  title: string
+  description: string | null
+  severity: string
+  tags: Json<string[]>
+  tasks: Json<TemplateTask[]>
+  fields: Json<CustomFieldDefinition[]>
+  built_in: Generated<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+/** Sends the brief to a notification channel at each slot of a cron expression in a time zone. */
+export interface BriefSchedulesTable {
+  id: Generated<number>
+  name: string
+  channel_id: number
+  /** Five fields (minute hour day-of-month month day-of-week), evaluated in `time_zone`. */
+  cron: string
+  time_zone: string
+  /** Hours covered by each brief; null: since the previous slot sent. */
+  period_hours: number | null
+  enabled: Generated<boolean>
+  /** The last slot enqueued (its idempotency key is per schedule and slot). */
+  last_slot_at: Timestamp | null
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 export interface NotifyChannelsTable {
   id: Generated<number>
   name: string
@@ -362,7 +540,7 @@ export interface NotifyRoutesTable {
   updated_at: Timestamp
 }
 
-export type NotificationEvent = 'alert.created' | 'alert.status' | 'alert.sla_breach' | 'digest'
+export type NotificationEvent = 'alert.created' | 'alert.status' | 'alert.sla_breach' | 'digest' | 'brief'
 /** `digested`: folded into a digest notification (see `digest_id`) during a flood. */
 export type NotificationStatus = 'pending' | 'delivering' | 'delivered' | 'failed' | 'digested'
 
@@ -385,6 +563,29 @@ export interface NotificationOutboxTable {
   delivered_at: Timestamp | null
 }
 
+/** The one SLA policy row (id 1), set through the API; absent means the configured defaults. */
+export interface AlertSlaPolicyTable {
+  id: number
+  policy: Json
+  /** Bumped on every change: alert due times computed under an older version are recomputed. */
+  version: number
+  updated_at: Timestamp
+  updated_by: string
+}
+
+/** An alert's SLA due times (business hours applied) and the breaches recorded, once per kind. */
+export interface AlertSlaTable {
+  alert_id: number
+  policy_version: number
+  ack_due_at: Timestamp
+  /** When the alert turns `at_risk` (the last quarter of the target). */
+  ack_risk_at: Timestamp
+  close_due_at: Timestamp
+  close_risk_at: Timestamp
+  ack_breached_at: Timestamp | null
+  close_breached_at: Timestamp | null
+}
+
 export interface Database {
   events: EventsTable
   users: UsersTable
@@ -401,14 +602,25 @@ export interface Database {
   alert_events: AlertEventsTable
   alert_history: AlertHistoryTable
   silences: SilencesTable
+  rule_alert_settings: RuleAlertSettingsTable
+  alert_suppressed_detections: AlertSuppressedDetectionsTable
+  alert_exceptions: AlertExceptionsTable
+  alert_quiet_counters: AlertQuietCountersTable
   incidents: IncidentsTable
   incident_timeline: IncidentTimelineTable
   incident_tasks: IncidentTasksTable
   incident_observables: IncidentObservablesTable
   incident_notes: IncidentNotesTable
+  incident_evidence: IncidentEvidenceTable
+  evidence_custody: EvidenceCustodyTable
+  incident_templates: IncidentTemplatesTable
+  brief_schedules: BriefSchedulesTable
+  incident_rcas: IncidentRcasTable
   notify_channels: NotifyChannelsTable
   notify_routes: NotifyRoutesTable
   notification_outbox: NotificationOutboxTable
+  alert_sla_policy: AlertSlaPolicyTable
+  alert_sla: AlertSlaTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -424,10 +636,18 @@ export type AlertRow = Selectable<AlertsTable>
 export type NewAlert = Insertable<AlertsTable>
 export type AlertHistoryRow = Selectable<AlertHistoryTable>
 export type SilenceRow = Selectable<SilencesTable>
+export type RuleAlertSettingsRow = Selectable<RuleAlertSettingsTable>
+export type AlertExceptionRow = Selectable<AlertExceptionsTable>
 export type IncidentRow = Selectable<IncidentsTable>
 export type IncidentTaskRow = Selectable<IncidentTasksTable>
+export type IncidentRcaRow = Selectable<IncidentRcasTable>
 export type TimelineRow = Selectable<IncidentTimelineTable>
+export type EvidenceRow = Selectable<IncidentEvidenceTable>
+export type CustodyRow = Selectable<EvidenceCustodyTable>
+export type IncidentTemplateRow = Selectable<IncidentTemplatesTable>
+export type BriefScheduleRow = Selectable<BriefSchedulesTable>
 export type NotifyChannelRow = Selectable<NotifyChannelsTable>
 export type NotifyRouteRow = Selectable<NotifyRoutesTable>
 export type NotificationRow = Selectable<NotificationOutboxTable>
 export type NewNotification = Insertable<NotificationOutboxTable>
+export type AlertSlaRow = Selectable<AlertSlaTable>

@@ -9,6 +9,10 @@ import * as silences from './006-silences.js'
 import * as notify from './007-notify.js'
 import * as correlationState from './008-correlation-state.js'
 import * as cases from './009-cases.js'
+import * as alertQuieting from './010-alert-quieting.js'
+import * as alertSla from './011-alert-sla.js'
+import * as caseEvidence from './012-case-evidence.js'
+import * as rca from './013-rca.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -25,4 +29,8 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '007-notify': notify,
   '008-correlation-state': correlationState,
   '009-cases': cases,
+  '010-alert-quieting': alertQuieting,
+  '011-alert-sla': alertSla,
+  '012-case-evidence': caseEvidence,
+  '013-rca': rca,
 }
