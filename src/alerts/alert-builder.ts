@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import type { RuleCatalog } from '../detect/live/rule-catalog.js'
@@ -14,7 +13,12 @@ import {
   mergeEntities,
   severityOf,
 } from './alert-metadata.js'
+import { type AlertEventSink, type AlertStreamEventType, alertCreatedEvent } from './alert-stream.js'
+import { DetectionView } from './detection-fields.js'
+import { ExceptionsService } from './exceptions.service.js'
+import { type AlertQuietMetrics, QuietTally } from './quiet-counters.js'
 import type { SilencesService } from './silences.service.js'
+import { groupFingerprint, RuleAlertSettingsService, linkSuppressed, suppressInto, suppressionKey } from './suppression.js'
 
 export interface AlertBuilderOptions {
   /** A detection joins an open alert with the same fingerprint last seen within this window. */
@@ -22,10 +26,21 @@ export interface AlertBuilderOptions {
   batchSize?: number
   /** Routes new alerts to notification channels (through the outbox, in the same transaction). */
   notify?: NotifyRouting
+  /** Exceptions and per-rule grouping/suppression (the server passes its shared services). */
+  exceptions?: ExceptionsService
+  settings?: RuleAlertSettingsService
+  /** Counts what was not raised or not notified, by reason, on /metrics. */
+  metrics?: AlertQuietMetrics
+  /** Told of each alert opened or updated, once committed (the live alert stream). */
+  events?: AlertEventSink
 }
 
 interface Group {
   fingerprint: string
+  ruleId: string
+  /** This rule's dedup window when set per rule. */
+  dedupWindowMs: number | null
+  suppression: { key: string; windowMs: number; afterClose: 'restart' | 'continue' } | null
   detections: DetectionRow[]
   entities: AlertEntities
   first: Date
@@ -34,21 +49,6 @@ interface Group {
 }
 
 const CURSOR = 'alerts'
-
-/**
- * The default grouping: one alert per rule and host (what Elastic and Splunk ES default to); a
- * detection without a host groups by rule and source.
- */
-export function alertFingerprint(detection: Pick<DetectionRow, 'rule_id' | 'source' | 'context'>): string {
-  const context = (detection.context ?? {}) as Record<string, unknown>
-  const key = [
-    detection.rule_id,
-    typeof context.host === 'string'
-      ? `host:${context.host.toLowerCase()}`
-      : `source:${detection.source ?? ''}`,
-  ]
-  return createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 32)
-}
 
 /**
  * Turns detections into alerts, after a cursor over detection ids kept in the same transaction:
@@ -60,17 +60,23 @@ export class AlertBuilder {
   readonly #window: number
   readonly #batchSize: number
   readonly #notify: NotifyRouting | undefined
+  readonly #exceptions: ExceptionsService
+  readonly #settings: RuleAlertSettingsService
+  readonly #metrics: AlertQuietMetrics | undefined
 
   constructor(
     private readonly store: Store,
     private readonly catalog: RuleCatalog,
     private readonly silences: SilencesService,
     private readonly logger: Logger,
-    options: AlertBuilderOptions = {},
+    private readonly options: AlertBuilderOptions = {},
   ) {
     this.#window = options.dedupWindowMs ?? 24 * 3_600_000
     this.#batchSize = options.batchSize ?? 5_000
     this.#notify = options.notify
+    this.#exceptions = options.exceptions ?? new ExceptionsService(store)
+    this.#settings = options.settings ?? new RuleAlertSettingsService(store)
+    this.#metrics = options.metrics
   }
 
   #leadership: Leadership | undefined
@@ -111,20 +117,48 @@ export class AlertBuilder {
       .execute()
     if (detections.length === 0) return 0
     if (!this.catalog.loaded) await this.catalog.reload().catch(() => undefined)
+    const now = new Date()
+    const settingsFor = await this.#settings.lookup()
+    const exceptionFor = await this.#exceptions.matcher()
+    const tally = new QuietTally()
+    const exceptionHits = new Map<number, { count: number; lastAt: Date }>()
     const groups = new Map<string, Group>()
     for (const detection of detections) {
-      const fingerprint = alertFingerprint(detection)
-      let group = groups.get(fingerprint)
+      const view = new DetectionView(detection)
+      const exceptionId = exceptionFor(view, now)
+      if (exceptionId !== undefined) {
+        const hit = exceptionHits.get(exceptionId) ?? { count: 0, lastAt: detection.detected_at }
+        hit.count += 1
+        if (detection.detected_at > hit.lastAt) hit.lastAt = detection.detected_at
+        exceptionHits.set(exceptionId, hit)
+        tally.add('excepted', detection.rule_id, 1)
+        continue
+      }
+      const settings = settingsFor(detection.rule_id)
+      const fingerprint = groupFingerprint(view, settings?.groupBy ?? null)
+      const suppression = settings?.suppression
+        ? {
+            key: suppressionKey(view, settings.suppression.fields),
+            windowMs: settings.suppression.windowMs,
+            afterClose: settings.suppression.afterClose,
+          }
+        : null
+      // A rule with suppression groups by its suppression key instead of deduplicating.
+      const groupKey = suppression ? `suppress:${suppression.key}` : fingerprint
+      let group = groups.get(groupKey)
       if (!group) {
         group = {
           fingerprint,
+          ruleId: detection.rule_id,
+          dedupWindowMs: settings?.dedupWindowMs ?? null,
+          suppression,
           detections: [],
           entities: emptyEntities(),
           first: detection.detected_at,
           last: detection.detected_at,
           events: [],
         }
-        groups.set(fingerprint, group)
+        groups.set(groupKey, group)
       }
       group.detections.push(detection)
       if (detection.detected_at < group.first) group.first = detection.detected_at
@@ -132,20 +166,28 @@ export class AlertBuilder {
       extractEntities(group.entities, detection.context as Record<string, unknown> | null, detection.matched)
       for (const seq of detection.event_seqs) group.events.push({ seq, detectionId: detection.id })
     }
-    const now = new Date()
     let opened = 0
     let updated = 0
+    let suppressed = 0
     const silenceFor = await this.silences.matcher()
     const router = (await this.#notify?.router()) ?? NO_ROUTES
+    const announced: [AlertStreamEventType, Record<string, unknown>][] = []
     await this.store.transaction(async (trx) => {
       for (const group of groups.values()) {
-        const open = await trx
+        if (group.suppression && (await suppressInto(trx, group, now))) {
+          suppressed += group.detections.length
+          tally.add('suppressed', group.ruleId, group.detections.length)
+          continue
+        }
+        const open = group.suppression
+          ? undefined
+          : await trx
           .selectFrom('alerts')
           .select(['id', 'entities', 'last_seen', 'first_seen'])
           .where('fingerprint', '=', group.fingerprint)
           .where('status', '!=', 'closed')
           .where('merged_into', 'is', null)
-          .where('last_seen', '>=', new Date(group.first.getTime() - this.#window))
+          .where('last_seen', '>=', new Date(group.first.getTime() - (group.dedupWindowMs ?? this.#window)))
           .orderBy('id', 'desc')
           .limit(1)
           .executeTakeFirst()
@@ -164,8 +206,20 @@ export class AlertBuilder {
             .where('id', '=', alertId)
             .execute()
           updated += 1
+          announced.push([
+            'alert.updated',
+            { alertId, changes: ['count'], countAdded: group.events.length, lastSeen: group.last.toISOString() },
+          ])
+          tally.add('deduplicated', group.ruleId, group.detections.length)
         } else {
           const alert = this.#newAlert(group, now)
+          if (group.suppression) {
+            // The first detection opens the alert and its window; the rest of the group is suppressed.
+            alert.suppression_key = group.suppression.key
+            alert.suppressed_until = new Date(group.first.getTime() + group.suppression.windowMs)
+            alert.suppressed_count = group.detections.length - 1
+            tally.add('suppressed', group.ruleId, group.detections.length - 1)
+          } else tally.add('deduplicated', group.ruleId, group.detections.length - 1)
           alert.silenced_by =
             silenceFor(
               {
@@ -179,6 +233,7 @@ export class AlertBuilder {
               now,
             ) ?? null
           if (alert.silenced_by !== null) {
+            tally.add('silenced', group.ruleId, 1)
             await trx
               .updateTable('silences')
               .set({ matched_count: sql`matched_count + 1` })
@@ -191,6 +246,8 @@ export class AlertBuilder {
             .returningAll()
             .executeTakeFirstOrThrow()
           alertId = inserted.id
+          announced.push(['alert.created', alertCreatedEvent(inserted)])
+          if (group.suppression) await linkSuppressed(trx, alertId, group.detections.slice(1))
           await enqueueAlertNotifications(
             trx,
             router,
@@ -224,6 +281,8 @@ export class AlertBuilder {
             .execute()
         }
       }
+      await tally.write(trx, now)
+      await this.#exceptions.recordHits(trx, exceptionHits)
       await trx
         .insertInto('detect_cursors')
         .values({ name: CURSOR, seq: detections.at(-1)!.id, updated_at: now })
@@ -234,8 +293,13 @@ export class AlertBuilder {
         )
         .execute()
     })
-    if (opened + updated > 0)
-      this.logger.info({ detections: detections.length, opened, updated }, 'alerts updated')
+    this.#metrics?.observe(tally)
+    for (const [type, data] of announced) this.options.events?.publish(type, data)
+    if (opened + updated + suppressed + exceptionHits.size > 0)
+      this.logger.info(
+        { detections: detections.length, opened, updated, suppressed, excepted: exceptionHits.size },
+        'alerts updated',
+      )
     return detections.length
   }
 

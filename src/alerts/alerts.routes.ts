@@ -4,8 +4,10 @@ import type { App, AppContext } from '../server/context.js'
 import type { AlertRow, AlertStatus } from '../store/schema.js'
 import { SEVERITIES } from './alert-metadata.js'
 import { ALERT_STATUSES, type AlertChange, RESOLUTIONS } from './alerts.service.js'
+import { SLA_STATES, type SlaState, type SlaView } from './sla.js'
+import { slaViewSchema } from './sla.routes.js'
 
-const alertSchema = z.object({
+export const alertSchema = z.object({
   id: z.number(),
   ruleId: z.string(),
   ruleTitle: z.string(),
@@ -29,16 +31,20 @@ const alertSchema = z.object({
   lastSeen: z.string(),
   count: z.number(),
   suppressedCount: z.number(),
+  /** Set when the alert was merged into another (closed as a duplicate). */
+  mergedInto: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   acknowledgedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   incidentId: z.number().nullable(),
   silencedBy: z.number().nullable(),
+  sla: slaViewSchema.optional(),
 })
 
-export function toPublicAlert(row: AlertRow): z.infer<typeof alertSchema> {
+export function toPublicAlert(row: AlertRow, sla?: SlaView): z.infer<typeof alertSchema> {
   return {
+    ...(sla ? { sla } : {}),
     id: row.id,
     ruleId: row.rule_id,
     ruleTitle: row.rule_title,
@@ -62,6 +68,7 @@ export function toPublicAlert(row: AlertRow): z.infer<typeof alertSchema> {
     lastSeen: row.last_seen.toISOString(),
     count: Number(row.event_count),
     suppressedCount: Number(row.suppressed_count),
+    mergedInto: row.merged_into,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
@@ -112,6 +119,7 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
           assignee: z.string().max(64).optional(),
           source: z.string().max(64).optional(),
           q: z.string().max(200).optional(),
+          sla: list(SLA_STATES).optional(),
           since: z.coerce.date().optional(),
           until: z.coerce.date().optional(),
           sort: z
@@ -124,12 +132,21 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
       },
     },
     async (request) => {
-      const { sort, limit, cursor, status, severity, ...rest } = request.query
+      const { sort, limit, cursor, status, severity, sla, ...rest } = request.query
       const page = await alerts.list(
-        { ...rest, status: status as AlertStatus[] | undefined, severity },
+        {
+          ...rest,
+          status: status as AlertStatus[] | undefined,
+          severity,
+          sla: sla as SlaState[] | undefined,
+        },
         { sort, limit, cursor },
       )
-      return { items: page.items.map(toPublicAlert), nextCursor: page.nextCursor }
+      const slaViews = await services.alertSla.views(page.items)
+      return {
+        items: page.items.map((row) => toPublicAlert(row, slaViews.get(row.id))),
+        nextCursor: page.nextCursor,
+      }
     },
   )
 
@@ -175,7 +192,7 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
         alerts.events(id, 50),
       ])
       return {
-        ...toPublicAlert(row),
+        ...toPublicAlert(row, await services.alertSla.view(row)),
         history: history.map((entry) => ({
           at: entry.occurred_at.toISOString(),
           actor: entry.actor,
@@ -225,7 +242,7 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
           requireActor(request),
           originOf(request),
         )
-        return toPublicAlert(row!)
+        return toPublicAlert(row!, await services.alertSla.view(row!))
       },
     )
   }
@@ -252,7 +269,7 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
         requireActor(request),
         originOf(request),
       )
-      return toPublicAlert(row!)
+      return toPublicAlert(row!, await services.alertSla.view(row!))
     },
   )
 
@@ -275,35 +292,7 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
         requireActor(request),
         originOf(request),
       )
-      return toPublicAlert(row!)
-    },
-  )
-
-  app.post(
-    '/api/v1/alerts/bulk',
-    {
-      config: { access: 'analyst' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'One action on many alerts: acknowledge, start, close, reopen or assign',
-        body: z.object({
-          ids: z.array(z.number().int().positive()).min(1).max(10_000),
-          action: z.enum(['acknowledge', 'start', 'close', 'reopen', 'assign']),
-          resolution: z.enum(RESOLUTIONS as [string, ...string[]]).optional(),
-          comment: z.string().max(10_000).optional(),
-          assignee: z.string().min(1).max(64).nullable().optional(),
-        }),
-        response: { 200: z.object({ updated: z.number() }) },
-      },
-    },
-    async (request) => {
-      const { ids, action, resolution, comment, assignee } = request.body
-      const change: AlertChange =
-        action === 'assign'
-          ? { assignee: assignee ?? null, comment }
-          : { status: ACTIONS[action], resolution: resolution as AlertChange['resolution'], comment }
-      const rows = await alerts.change(ids, change, requireActor(request), originOf(request))
-      return { updated: rows.length }
+      return toPublicAlert(row!, await services.alertSla.view(row!))
     },
   )
 }

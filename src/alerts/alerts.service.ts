@@ -7,6 +7,8 @@ import { noticeFromAlert } from '../notify/message.js'
 import { type AlertRouter, NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertResolution, AlertRow, AlertStatus, Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { type AlertEventSink, alertUpdatedEvent } from './alert-stream.js'
+import { type SlaState, slaStateCondition } from './sla.js'
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'in_progress', 'closed']
 export const RESOLUTIONS: readonly AlertResolution[] = [
@@ -33,6 +35,7 @@ export interface AlertFilter {
   source?: string | undefined
   /** Free text over the rule title. */
   q?: string | undefined
+  sla?: SlaState[] | undefined
   since?: Date | undefined
   until?: Date | undefined
 }
@@ -51,15 +54,18 @@ export class AlertsService {
   constructor(
     private readonly store: Store,
     private readonly notify?: NotifyRouting,
+    private readonly stream?: AlertEventSink,
   ) {}
 
   async list(
     filter: AlertFilter,
     page: { limit: number; cursor?: string | undefined; sort: AlertSort },
   ): Promise<{ items: AlertRow[]; nextCursor: string | null }> {
-    let query = this.store.db.selectFrom('alerts').selectAll().where('merged_into', 'is', null)
-    query = query.where((eb) => eb.and(this.#conditions(eb, filter)))
     const [column, direction] = SORTS[page.sort]
+    // Two steps: the page's keys from the narrow filter and sort columns, then those rows whole.
+    // A one-step top-N makes DuckDB read every column of every candidate (400 ms at 1M alerts).
+    let query = this.store.db.selectFrom('alerts').select(['id', column]).where('merged_into', 'is', null)
+    query = query.where((eb) => eb.and(AlertsService.conditions(eb, filter)))
     if (page.cursor) {
       const decoded = decodeCursor(page.cursor)
       query = query.where((eb) =>
@@ -72,19 +78,33 @@ export class AlertsService {
         ]),
       )
     }
-    const rows = await query
+    const keys = await query
       .orderBy(column, direction)
       .orderBy('id', direction)
       .limit(page.limit + 1)
       .execute()
-    const items = rows.slice(0, page.limit)
-    const last = items.at(-1)
+    const pageKeys = keys.slice(0, page.limit)
+    const last = pageKeys.at(-1)
     const nextCursor =
-      rows.length > page.limit && last ? encodeCursor(last[column] as Date | number, last.id) : null
+      keys.length > page.limit && last ? encodeCursor(last[column] as Date | number, last.id) : null
+    const rows = pageKeys.length
+      ? await this.store.db
+          .selectFrom('alerts')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            pageKeys.map((key) => key.id),
+          )
+          .execute()
+      : []
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    const items = pageKeys.flatMap((key) => byId.get(key.id) ?? [])
     return { items, nextCursor }
   }
 
-  #conditions(e: ExpressionBuilder<Database, 'alerts'>, filter: AlertFilter): Expression<SqlBool>[] {
+  /** The list filter as SQL conditions (bulk actions select with the same filter). */
+  static conditions(e: ExpressionBuilder<Database, 'alerts'>, filter: AlertFilter): Expression<SqlBool>[] {
     const conditions: Expression<SqlBool>[] = []
     if (filter.status?.length) conditions.push(e('status', 'in', filter.status))
     if (filter.severity?.length) conditions.push(e('severity', 'in', filter.severity))
@@ -104,6 +124,7 @@ export class AlertsService {
       )
     if (filter.since) conditions.push(e('created_at', '>=', filter.since))
     if (filter.until) conditions.push(e('created_at', '<', filter.until))
+    if (filter.sla?.length) conditions.push(slaStateCondition(e, filter.sla))
     return conditions
   }
 
@@ -158,7 +179,7 @@ export class AlertsService {
         })
     }
     const router = change.status ? ((await this.notify?.router()) ?? NO_ROUTES) : NO_ROUTES
-    return this.store.transaction(async (trx) => {
+    const changed = await this.store.transaction(async (trx) => {
       const updated: AlertRow[] = []
       for (const id of ids) updated.push(await this.#changeOne(trx, id, change, actor, router))
       await appendAudit(this.store, trx, actor, origin, {
@@ -173,6 +194,8 @@ export class AlertsService {
       })
       return updated
     })
+    for (const row of changed) this.stream?.publish('alert.updated', alertUpdatedEvent(row, change))
+    return changed
   }
 
   async #changeOne(

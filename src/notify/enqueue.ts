@@ -8,13 +8,17 @@ export interface AlertChangeEvent {
   previousStatus?: AlertStatus | undefined
   /** Makes the key unique per change (a status set twice is two notifications). */
   changedAt: Date
+  /** For `alert.sla_breach`: which clock ran out; one notification per alert and kind. */
+  sla?: { kind: 'ack' | 'close'; dueAt: string } | undefined
 }
 
 export function notificationKey(alert: AlertNotice, change: AlertChangeEvent, channelId: number): string {
   const what =
     change.event === 'alert.created'
       ? 'created'
-      : `${change.event}:${alert.status}:${change.changedAt.getTime()}`
+      : change.event === 'alert.sla_breach'
+        ? `sla_breach:${change.sla?.kind}`
+        : `${change.event}:${alert.status}:${change.changedAt.getTime()}`
   return `alert-${alert.id}:${what}:ch-${channelId}`
 }
 
@@ -36,6 +40,7 @@ export async function enqueueAlertNotifications(
   const payload: NotificationPayload = {
     alert: notice,
     ...(change.previousStatus ? { previousStatus: change.previousStatus } : {}),
+    ...(change.sla ? { sla: change.sla } : {}),
   }
   await trx
     .insertInto('notification_outbox')

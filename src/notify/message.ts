@@ -27,6 +27,8 @@ export interface NotificationPayload {
   alert?: AlertNotice
   previousStatus?: AlertStatus
   digest?: DigestSummary
+  /** `alert.sla_breach`: the clock that ran out (acknowledge or close) and when it was due. */
+  sla?: { kind: 'ack' | 'close'; dueAt: string }
 }
 
 /** What a channel delivers. */
@@ -70,6 +72,11 @@ export function headline(message: NotificationMessage): string {
   const alert = message.alert
   if (!alert) return `Watchfloor ${message.event}`
   const where = alert.hosts[0] ?? alert.source ?? ''
-  const status = message.event === 'alert.status' ? ` is now ${alert.status}` : ''
+  const status =
+    message.event === 'alert.status'
+      ? ` is now ${alert.status}`
+      : message.sla
+        ? ` missed its time to ${message.sla.kind === 'ack' ? 'acknowledge' : 'close'}`
+        : ''
   return `[${alert.severity.toUpperCase()}] ${alert.ruleTitle}${where ? ` on ${where}` : ''}${status}`
 }

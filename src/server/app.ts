@@ -7,8 +7,14 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
+import { alertActionsRoutes } from '../alerts/alert-actions.routes.js'
+import { alertQuietingRoutes } from '../alerts/alert-quieting.routes.js'
+import { alertStreamRoutes } from '../alerts/alert-stream.routes.js'
 import { alertsRoutes } from '../alerts/alerts.routes.js'
+import { exceptionsRoutes } from '../alerts/exceptions.routes.js'
+import { ruleAlertSettingsRoutes } from '../alerts/rule-alert-settings.routes.js'
 import { silencesRoutes } from '../alerts/silences.routes.js'
+import { slaRoutes } from '../alerts/sla.routes.js'
 import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
@@ -26,8 +32,8 @@ import { ingestRoutes } from '../ingest/http/ingest.routes.js'
 import { metricsRoutes } from '../ingest/http/metrics.routes.js'
 import { sourcesRoutes } from '../ingest/http/sources.routes.js'
 import { otlpRoutes } from '../ingest/otlp/otlp.routes.js'
-import { channelsRoutes } from '../notify/channels.routes.js'
 import { responseMetricsRoutes } from '../metrics/metrics.routes.js'
+import { channelsRoutes } from '../notify/channels.routes.js'
 import { notificationsRoutes } from '../notify/notifications.routes.js'
 import { notifyRoutesRoutes } from '../notify/notify-routes.routes.js'
 import { registerAuthHooks } from './auth-hooks.js'
@@ -105,6 +111,12 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     metricsRoutes,
     rulesRoutes,
     alertsRoutes,
+    alertStreamRoutes,
+    slaRoutes,
+    alertActionsRoutes,
+    alertQuietingRoutes,
+    ruleAlertSettingsRoutes,
+    exceptionsRoutes,
     silencesRoutes,
     channelsRoutes,
     notifyRoutesRoutes,

@@ -50,12 +50,28 @@ export async function startNode(
       services.rules,
       services.silences,
       logger.child({ component: 'alerts' }),
-      { notify: services.notifyRoutes },
+      {
+        notify: services.notifyRoutes,
+        exceptions: services.exceptions,
+        settings: services.ruleAlertSettings,
+        metrics: services.alertQuietMetrics,
+        events: services.alertStream,
+      },
     )
     const stopAlerts = scheduleTask('alerts', 1_000, () => alertBuilder.catchUp(), logger)
     shutdownSteps.push(async () => {
       await stopAlerts()
       await alertBuilder.release()
+    })
+    const stopSla = scheduleTask(
+      'alert-sla',
+      config.alertSlaCheckMs,
+      () => services.alertSla.catchUp(),
+      logger,
+    )
+    shutdownSteps.push(async () => {
+      await stopSla()
+      await services.alertSla.release()
     })
     const delivery = new DeliveryWorker(
       store,

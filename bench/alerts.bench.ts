@@ -1,0 +1,255 @@
+/**
+ * npm run bench:alerts — the alert list endpoint over 1,000,000 alerts, on DuckDB and PostgreSQL.
+ *
+ * Seeds realistic alerts in one INSERT … SELECT per engine (300 rules with a skewed frequency,
+ * five severities, four statuses, 5,000 hosts, 2,000 users, 25 analysts, 180 days of history),
+ * then calls GET /api/v1/alerts on a real server over loopback for each query path the console
+ * uses and reports p50/p95 per path. Target: p95 under 100 ms on both engines.
+ * Env: BENCH_ALERTS (default 1e6), BENCH_ROUNDS (measured calls per path, default 60),
+ * BENCH_ENGINES (default duckdb,postgres).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import pino from 'pino'
+import { loadConfig } from '../src/config/load-config.js'
+import { buildApp } from '../src/server/app.js'
+import { createServices } from '../src/server/services.js'
+import { openStore } from '../src/store/open-store.js'
+import type { Engine, Store } from '../src/store/store.js'
+import { createScratchDatabase } from '../src/test-support/stores.js'
+import { percentile } from './support/samples.js'
+
+const ALERTS = Number(process.env.BENCH_ALERTS ?? 1_000_000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60)
+const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',') as Engine[]
+const RULES = 300
+const HOSTS = 5_000
+const USERS = 2_000
+const ANALYSTS = 25
+const TITLES = [
+  'Mimikatz command line',
+  'PowerShell encoded command',
+  'Suspicious LSASS access',
+  'New service installed',
+  'Scheduled task created by Office',
+  'Certutil download',
+  'WMI remote process creation',
+  'Kerberoasting request',
+  'Rundll32 without arguments',
+  'Shadow copy deletion',
+  'Okta MFA fatigue',
+  'CloudTrail root login',
+]
+const SOURCES = ['sysmon', 'windows-security', 'linux-auditd', 'zeek', 'okta', 'aws-cloudtrail']
+
+/** Engine-specific spellings the seed needs; everything else is shared SQL. */
+const SEED_SQL: Record<
+  Engine,
+  {
+    rows: string
+    pick: (list: string[], index: string) => string
+    seconds: (expression: string) => string
+    json: string
+    array: string
+  }
+> = {
+  duckdb: {
+    rows: `range(0, ${ALERTS}) AS t(i)`,
+    pick: (list, index) => `[${list.map((value) => `'${value}'`).join(', ')}][${index} + 1]`,
+    seconds: (expression) => `to_seconds(CAST(${expression} AS BIGINT))`,
+    json: 'json_object',
+    array: 'json_array',
+  },
+  postgres: {
+    rows: `generate_series(0, ${ALERTS - 1}) AS t(i)`,
+    pick: (list, index) => `(ARRAY[${list.map((value) => `'${value}'`).join(', ')}])[${index} + 1]`,
+    seconds: (expression) => `make_interval(secs => ${expression})`,
+    json: 'jsonb_build_object',
+    array: 'jsonb_build_array',
+  },
+}
+
+function seedStatement(engine: Engine): string {
+  const s = SEED_SQL[engine]
+  // Rules and hosts are skewed (a few noisy ones make most alerts), as on a real floor; 70% of the
+  // history is closed, recent alerts are mostly open.
+  return `
+  INSERT INTO alerts (fingerprint, kind, rule_id, rule_title, severity, risk_score, status, resolution,
+    close_comment, assignee, tags, tactics, techniques, description, refs, false_positives, entities,
+    matched, source, first_seen, last_seen, event_count, created_at, updated_at, acknowledged_at,
+    closed_at, incident_id, merged_into, silenced_by)
+  SELECT md5(CAST(i AS VARCHAR)), 'sigma', 'rule-' || CAST(rule AS VARCHAR), title || ' #' || CAST(rule AS VARCHAR),
+    severity, CASE severity WHEN 'critical' THEN 99 WHEN 'high' THEN 73 WHEN 'medium' THEN 47 WHEN 'low' THEN 21 ELSE 10 END,
+    status, CASE WHEN status = 'closed' THEN 'false_positive' END, CASE WHEN status = 'closed' THEN 'tuned' END,
+    CASE WHEN status = 'new' THEN NULL ELSE 'analyst-' || CAST(analyst AS VARCHAR) END,
+    ${s.array}('attack.execution', 'attack.t1059.001'), ${s.array}('execution'), ${s.array}('t1059.001'),
+    NULL, ${s.array}(), ${s.array}(),
+    ${s.json}('hosts', ${s.array}(host), 'users', ${s.array}(usr), 'ips', ${s.array}('10.0.' || CAST(rule AS VARCHAR) || '.7'),
+      'processes', ${s.array}(), 'hashes', ${s.array}(), 'domains', ${s.array}(), 'urls', ${s.array}(), 'files', ${s.array}()),
+    ${s.json}('CommandLine', title), source, created, last_seen, event_count,
+    created, last_seen,
+    CASE WHEN status <> 'new' THEN created + ${s.seconds('60 + u_count * 3600')} END,
+    CASE WHEN status = 'closed' THEN last_seen END, NULL, NULL, NULL
+  FROM (
+    SELECT i, rule, host, usr, analyst, status, source, title, event_count, created, u_count,
+      created + ${s.seconds('CASE WHEN u_last < 0.5 THEN 0 ELSE u_last * 172800 END')} AS last_seen,
+      CASE WHEN rule % 20 = 0 THEN 'critical' WHEN rule % 5 IN (1, 2) THEN 'high' WHEN rule % 5 = 3 THEN 'medium'
+        WHEN rule % 5 = 4 THEN 'low' ELSE 'info' END AS severity
+    FROM (
+      SELECT i, rule, 'host-' || CAST(host AS VARCHAR) AS host, 'user-' || CAST(usr AS VARCHAR) AS usr, analyst,
+        CASE WHEN u_status < least(0.95, u_age * 1.6) THEN 'closed' WHEN u_open < 0.5 THEN 'new'
+          WHEN u_open < 0.75 THEN 'acknowledged' ELSE 'in_progress' END AS status,
+        ${s.pick(SOURCES, `rule % ${SOURCES.length}`)} AS source,
+        ${s.pick(TITLES, `rule % ${TITLES.length}`)} AS title,
+        1 + CAST(floor(u_count * u_count * 500) AS INTEGER) AS event_count,
+        now() - ${s.seconds('u_age * 15552000')} AS created, u_last, u_count
+      FROM (
+        SELECT i, CAST(floor(u_rule * u_rule * ${RULES}) AS INTEGER) AS rule,
+          CAST(floor(u_host * u_host * ${HOSTS}) AS INTEGER) AS host, CAST(floor(u_user * ${USERS}) AS INTEGER) AS usr,
+          CAST(floor(u_analyst * ${ANALYSTS}) AS INTEGER) AS analyst, u_status, u_open, u_age, u_count, u_last
+        FROM (
+          SELECT i, random() AS u_rule, random() AS u_host, random() AS u_user, random() AS u_analyst,
+            random() AS u_status, random() AS u_open, random() AS u_age, random() AS u_count, random() AS u_last
+          FROM ${s.rows}
+        ) AS draws
+      ) AS picked
+    ) AS named
+  ) AS alert`
+}
+
+interface QueryPath {
+  name: string
+  /** A query string for round `n` (values vary so no path measures one cached answer). */
+  query(n: number): string
+}
+
+const PATHS: QueryPath[] = [
+  { name: 'first page (newest)', query: () => 'limit=50' },
+  {
+    name: 'status=new,acknowledged & severity=high,critical',
+    query: () => 'status=new,acknowledged&severity=high,critical&limit=50',
+  },
+  { name: 'by rule', query: (n) => `ruleId=rule-${(n * 7) % RULES}&limit=50` },
+  { name: 'by assignee', query: (n) => `assignee=analyst-${n % ANALYSTS}&limit=50` },
+  { name: 'unassigned', query: () => 'assignee=none&limit=50' },
+  { name: 'by source, open', query: (n) => `source=${SOURCES[n % SOURCES.length]}&status=new&limit=50` },
+  { name: 'sorted by last seen', query: () => 'sort=last_seen_desc&limit=50' },
+  { name: 'sorted by risk', query: () => 'sort=risk_desc&status=new&limit=50' },
+  {
+    name: 'free text (rule title)',
+    query: (n) => `q=${encodeURIComponent(TITLES[n % TITLES.length]!.split(' ')[0]!.toLowerCase())}&limit=50`,
+  },
+  { name: 'last 24 hours', query: () => `since=${new Date(Date.now() - 86_400_000).toISOString()}&limit=50` },
+]
+
+async function openBenchStore(engine: Engine): Promise<{ store: Store; close(): Promise<void> }> {
+  if (engine === 'duckdb') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wf-bench-alerts-'))
+    const store = await openStore({ dataDir: dir })
+    return {
+      store,
+      async close() {
+        await store.close()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
+  }
+  const { url, drop } = await createScratchDatabase()
+  const store = await openStore({ dataDir: '', databaseUrl: url, poolSize: 4 })
+  return {
+    store,
+    async close() {
+      await store.close()
+      await drop()
+    },
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now()
+  const result = await work()
+  return { ms: performance.now() - start, result }
+}
+
+async function benchEngine(engine: Engine): Promise<boolean> {
+  const { store, close } = await openBenchStore(engine)
+  try {
+    const seeded = await timed(() => sql.raw(seedStatement(engine)).execute(store.db))
+    const analyzed = await timed(async () => {
+      await store.checkpoint()
+      await sql.raw(engine === 'postgres' ? 'VACUUM ANALYZE alerts' : 'ANALYZE alerts').execute(store.db)
+    })
+    process.stdout.write(
+      `${engine}: seeded ${ALERTS.toLocaleString('en')} alerts in ${(seeded.ms / 1000).toFixed(1)} s ` +
+        `(${Math.round(ALERTS / (seeded.ms / 1000)).toLocaleString('en')}/s), analyze ${(analyzed.ms / 1000).toFixed(1)} s\n`,
+    )
+    const config = { ...loadConfig({ env: {} }), port: 0, logLevel: 'silent' as const }
+    const services = createServices(store, config)
+    const admin = await services.users.ensureBootstrapAdmin('bench admin password 1')
+    const adminRow = await services.users.findByUsername(admin?.username ?? 'admin')
+    const actor = {
+      type: 'user' as const,
+      id: adminRow!.id,
+      userId: adminRow!.id,
+      name: 'admin',
+      role: 'admin' as const,
+    }
+    const { token } = await services.tokens.create(
+      { name: 'bench', role: 'viewer', userId: adminRow!.id },
+      actor,
+      { ip: '127.0.0.1', requestId: 'bench' },
+    )
+    const app = await buildApp({ config, services }, pino({ level: 'silent' }))
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/alerts`
+    const get = async (query: string) => {
+      const response = await fetch(`${base}?${query}`, { headers: { authorization: `Bearer ${token}` } })
+      const body = (await response.json()) as { items?: unknown[]; nextCursor?: string | null }
+      if (response.status !== 200) throw new Error(`${query}: ${response.status} ${JSON.stringify(body)}`)
+      return body
+    }
+    let allUnder = true
+    const report = (name: string, samples: number[], items: number) => {
+      const sorted = [...samples].sort((a, b) => a - b)
+      const p95 = percentile(sorted, 95)
+      if (p95 >= 100) allUnder = false
+      process.stdout.write(
+        `  ${name.padEnd(52)} p50 ${percentile(sorted, 50).toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms   (${items} items)\n`,
+      )
+    }
+    try {
+      for (const queryPath of PATHS) {
+        for (let n = 0; n < 3; n += 1) await get(queryPath.query(n))
+        const samples: number[] = []
+        let items = 0
+        for (let n = 0; n < ROUNDS; n += 1) {
+          const { ms, result } = await timed(() => get(queryPath.query(n)))
+          samples.push(ms)
+          items = result.items?.length ?? 0
+        }
+        report(queryPath.name, samples, items)
+      }
+      // Following cursors: pages 2..ROUNDS+1 of the open alerts, newest first.
+      const samples: number[] = []
+      let cursor = (await get('status=new&limit=50')).nextCursor
+      for (let n = 0; n < ROUNDS && cursor; n += 1) {
+        const { ms, result } = await timed(() => get(`status=new&limit=50&cursor=${cursor}`))
+        samples.push(ms)
+        cursor = result.nextCursor ?? null
+      }
+      report('next page via cursor (open alerts, pages 2-61)', samples, 50)
+    } finally {
+      await app.close()
+    }
+    return allUnder
+  } finally {
+    await close()
+  }
+}
+
+let allUnder = true
+for (const engine of ENGINES) allUnder = (await benchEngine(engine)) && allUnder
+process.stdout.write(`\np95 under 100 ms on every path: ${allUnder ? 'yes' : 'NO'}\n`)

@@ -1,0 +1,392 @@
+import { sql, type Transaction } from 'kysely'
+import { Counter, type Registry } from 'prom-client'
+import type { Actor, RequestOrigin } from '../auth/actor.js'
+import { appendAudit } from '../auth/audit.js'
+import { enqueueAlertNotifications } from '../notify/enqueue.js'
+import { noticeFromAlert } from '../notify/message.js'
+import { type AlertRouter, NO_ROUTES, type NotifyRouting } from '../notify/router.js'
+import type { AlertRow, AlertSlaRow, Database } from '../store/schema.js'
+import type { Leadership, Store } from '../store/store.js'
+import type { AlertEventSink } from './alert-stream.js'
+import { computeDue, doneAt, type SlaDue, type SlaView, slaView } from './sla.js'
+import { type SlaKind, type SlaPolicy, slaPolicySchema, targetMs } from './sla-policy.js'
+
+/** Cursor names in `detect_cursors`: the last alert id given due times, the last breach scan (ms). */
+const COMPUTED_CURSOR = 'alert-sla'
+const SCANNED_CURSOR = 'alert-sla-scan'
+const BATCH = 1_000
+/** How long a policy read from the database is reused by list and detail responses. */
+const POLICY_CACHE_MS = 5_000
+
+export interface CurrentSlaPolicy {
+  policy: SlaPolicy
+  /** 0 while the configured defaults apply. */
+  version: number
+  updatedAt: Date | null
+  updatedBy: string | null
+}
+
+export interface SlaBreach {
+  alertId: number
+  kind: SlaKind
+  dueAt: Date
+}
+
+type AlertWithDue = AlertRow & SlaDue & Pick<AlertSlaRow, 'ack_breached_at' | 'close_breached_at'>
+
+/**
+ * Alert SLAs: the policy (configured defaults, overridden through the API), each alert's state,
+ * and the periodic task that gives alerts their due times and records each breach once per alert
+ * and kind: a history entry, a counter, an `alert.sla_breach` notification through the outbox
+ * (in the same transaction) and an event on the live stream.
+ */
+export class AlertSlaService {
+  #cached: { value: CurrentSlaPolicy; at: number } | undefined
+  #computedVersion: number | undefined
+  #leadership: Leadership | undefined
+  readonly #breaches: Counter<'kind' | 'severity'> | undefined
+
+  constructor(
+    private readonly store: Store,
+    private readonly defaults: SlaPolicy,
+    private readonly options: { notify?: NotifyRouting; events?: AlertEventSink; registry?: Registry } = {},
+  ) {
+    this.#breaches = options.registry
+      ? new Counter({
+          name: 'watchfloor_alert_sla_breaches_total',
+          help: 'Alert SLA breaches recorded by this node, by kind (ack, close) and severity',
+          labelNames: ['kind', 'severity'],
+          registers: [options.registry],
+        })
+      : undefined
+  }
+
+  async policy(options: { fresh?: boolean } = {}): Promise<CurrentSlaPolicy> {
+    if (!options.fresh && this.#cached && Date.now() - this.#cached.at < POLICY_CACHE_MS)
+      return this.#cached.value
+    const row = await this.store.db
+      .selectFrom('alert_sla_policy')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirst()
+    const stored = row ? slaPolicySchema.safeParse(row.policy) : undefined
+    const value: CurrentSlaPolicy =
+      row && stored?.success
+        ? { policy: stored.data, version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by }
+        : { policy: this.defaults, version: 0, updatedAt: null, updatedBy: null }
+    this.#cached = { value, at: Date.now() }
+    return value
+  }
+
+  /** Replaces the policy; open alerts get due times under it at the SLA task's next run. */
+  async updatePolicy(policy: SlaPolicy, actor: Actor, origin: RequestOrigin): Promise<CurrentSlaPolicy> {
+    const now = new Date()
+    await this.store.transaction(async (trx) => {
+      const before = await trx
+        .selectFrom('alert_sla_policy')
+        .select(['version', 'policy'])
+        .where('id', '=', 1)
+        .executeTakeFirst()
+      const version = (before?.version ?? 0) + 1
+      const values = { policy: JSON.stringify(policy), version, updated_at: now, updated_by: actor.name }
+      if (before) await trx.updateTable('alert_sla_policy').set(values).where('id', '=', 1).execute()
+      else
+        await trx
+          .insertInto('alert_sla_policy')
+          .values({ id: 1, ...values })
+          .execute()
+      await appendAudit(this.store, trx, actor, origin, {
+        action: 'alert.sla_policy.update',
+        targetType: 'sla_policy',
+        targetId: 1,
+        details: { version, before: before?.policy ?? this.defaults, after: policy },
+      })
+    })
+    this.#cached = undefined
+    return this.policy({ fresh: true })
+  }
+
+  /** SLA state of each alert, keyed by alert id. */
+  async views(alerts: readonly AlertRow[], now = new Date()): Promise<Map<number, SlaView>> {
+    const views = new Map<number, SlaView>()
+    if (alerts.length === 0) return views
+    const { policy } = await this.policy()
+    const stored = await this.store.db
+      .selectFrom('alert_sla')
+      .selectAll()
+      .where(
+        'alert_id',
+        'in',
+        alerts.map((alert) => alert.id),
+      )
+      .execute()
+    const byId = new Map(stored.map((row) => [row.alert_id, row]))
+    for (const alert of alerts) views.set(alert.id, slaView(alert, byId.get(alert.id), policy, now))
+    return views
+  }
+
+  async view(alert: AlertRow): Promise<SlaView> {
+    return (await this.views([alert])).get(alert.id)!
+  }
+
+  /** Breaches recorded, in total and by kind and severity (optionally since a time). */
+  async breachCounts(since?: Date) {
+    const rows = await this.store.db
+      .selectFrom('alert_sla')
+      .innerJoin('alerts', 'alerts.id', 'alert_sla.alert_id')
+      .select((eb) => [
+        'alerts.severity',
+        eb.fn
+          .count<number>('alert_sla.ack_breached_at')
+          .filterWhere('alert_sla.ack_breached_at', '>=', since ?? new Date(0))
+          .as('ack'),
+        eb.fn
+          .count<number>('alert_sla.close_breached_at')
+          .filterWhere('alert_sla.close_breached_at', '>=', since ?? new Date(0))
+          .as('close'),
+      ])
+      .where((eb) =>
+        eb.or([
+          eb('alert_sla.ack_breached_at', 'is not', null),
+          eb('alert_sla.close_breached_at', 'is not', null),
+        ]),
+      )
+      .groupBy('alerts.severity')
+      .execute()
+    const bySeverity: Record<string, { ack: number; close: number }> = {}
+    let ack = 0
+    let close = 0
+    for (const row of rows) {
+      bySeverity[row.severity] = { ack: Number(row.ack), close: Number(row.close) }
+      ack += Number(row.ack)
+      close += Number(row.close)
+    }
+    return { total: ack + close, ack, close, bySeverity }
+  }
+
+  /** Runs the SLA task until caught up, on the one node holding the `alert-sla` leadership. */
+  async catchUp(now = new Date()): Promise<{ computed: number; breaches: number }> {
+    this.#leadership ??= await this.store.locks.tryLeadership('alert-sla')
+    if (!this.#leadership) return { computed: 0, breaches: 0 }
+    return this.runOnce(now)
+  }
+
+  async release(): Promise<void> {
+    await this.#leadership?.release()
+    this.#leadership = undefined
+  }
+
+  /**
+   * Gives new alerts their due times, recomputes open alerts after a policy change, then records
+   * the breaches whose due time passed since the last run.
+   */
+  async runOnce(now = new Date()): Promise<{ computed: number; breaches: number }> {
+    const current = await this.policy({ fresh: true })
+    const router = (await this.options.notify?.router()) ?? NO_ROUTES
+    let computed = 0
+    const breaches: (SlaBreach & { alert: AlertRow })[] = []
+    for (;;) {
+      const done = await this.#computeNew(current, router, now, breaches)
+      computed += done
+      if (done < BATCH) break
+    }
+    if (this.#computedVersion !== current.version) {
+      for (;;) {
+        const done = await this.#recompute(current, router, now, breaches)
+        computed += done
+        if (done < BATCH) break
+      }
+      this.#computedVersion = current.version
+    }
+    await this.#scanDue(router, now, breaches)
+    for (const breach of breaches) {
+      this.#breaches?.inc({ kind: breach.kind, severity: breach.alert.severity })
+      this.options.events?.publish('alert.sla_breach', {
+        alertId: breach.alertId,
+        kind: breach.kind,
+        dueAt: breach.dueAt.toISOString(),
+        severity: breach.alert.severity,
+        ruleTitle: breach.alert.rule_title,
+        status: breach.alert.status,
+      })
+    }
+    return { computed, breaches: breaches.length }
+  }
+
+  async #computeNew(
+    current: CurrentSlaPolicy,
+    router: AlertRouter,
+    now: Date,
+    breaches: (SlaBreach & { alert: AlertRow })[],
+  ): Promise<number> {
+    return this.store.transaction(async (trx) => {
+      const after = await readCursor(trx, COMPUTED_CURSOR)
+      const alerts = await trx
+        .selectFrom('alerts')
+        .selectAll()
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(BATCH)
+        .execute()
+      if (alerts.length === 0) return 0
+      const rows = alerts.map((alert) => ({
+        alert_id: alert.id,
+        policy_version: current.version,
+        ...computeDue(current.policy, alert),
+        ack_breached_at: null,
+        close_breached_at: null,
+      }))
+      await trx
+        .insertInto('alert_sla')
+        .values(rows)
+        .onConflict((conflict) => conflict.column('alert_id').doNothing())
+        .execute()
+      await writeCursor(trx, COMPUTED_CURSOR, alerts.at(-1)!.id, now)
+      for (const [index, alert] of alerts.entries())
+        await this.#recordBreaches(trx, { ...alert, ...rows[index]! }, current.policy, router, now, breaches)
+      return alerts.length
+    })
+  }
+
+  async #recompute(
+    current: CurrentSlaPolicy,
+    router: AlertRouter,
+    now: Date,
+    breaches: (SlaBreach & { alert: AlertRow })[],
+  ): Promise<number> {
+    return this.store.transaction(async (trx) => {
+      const stale = await trx
+        .selectFrom('alert_sla')
+        .innerJoin('alerts', 'alerts.id', 'alert_sla.alert_id')
+        .selectAll('alerts')
+        .select(['alert_sla.ack_breached_at', 'alert_sla.close_breached_at'])
+        .where('alert_sla.policy_version', '<>', current.version)
+        .where('alerts.status', '<>', 'closed')
+        .where('alerts.merged_into', 'is', null)
+        .limit(BATCH)
+        .execute()
+      for (const alert of stale) {
+        const due = computeDue(current.policy, alert)
+        await trx
+          .updateTable('alert_sla')
+          .set({ ...due, policy_version: current.version })
+          .where('alert_id', '=', alert.id)
+          .execute()
+        await this.#recordBreaches(trx, { ...alert, ...due }, current.policy, router, now, breaches)
+      }
+      return stale.length
+    })
+  }
+
+  /** Alerts whose due time passed since the last scan (the index on each due time finds them). */
+  async #scanDue(
+    router: AlertRouter,
+    now: Date,
+    breaches: (SlaBreach & { alert: AlertRow })[],
+  ): Promise<void> {
+    const { policy } = await this.policy()
+    await this.store.transaction(async (trx) => {
+      const since = new Date(await readCursor(trx, SCANNED_CURSOR))
+      const due = await trx
+        .selectFrom('alert_sla')
+        .innerJoin('alerts', 'alerts.id', 'alert_sla.alert_id')
+        .selectAll('alerts')
+        .select([
+          'alert_sla.ack_due_at',
+          'alert_sla.ack_risk_at',
+          'alert_sla.close_due_at',
+          'alert_sla.close_risk_at',
+          'alert_sla.ack_breached_at',
+          'alert_sla.close_breached_at',
+        ])
+        .where((eb) =>
+          eb.or([
+            eb.and([
+              eb('alert_sla.ack_breached_at', 'is', null),
+              eb('alert_sla.ack_due_at', '>', since),
+              eb('alert_sla.ack_due_at', '<=', now),
+            ]),
+            eb.and([
+              eb('alert_sla.close_breached_at', 'is', null),
+              eb('alert_sla.close_due_at', '>', since),
+              eb('alert_sla.close_due_at', '<=', now),
+            ]),
+          ]),
+        )
+        .where('alerts.merged_into', 'is', null)
+        .orderBy('alerts.id')
+        .execute()
+      for (const alert of due) await this.#recordBreaches(trx, alert, policy, router, now, breaches)
+      await writeCursor(trx, SCANNED_CURSOR, now.getTime(), now)
+    })
+  }
+
+  /**
+   * Records each breach of one alert once (a conditional update: two workers cannot both win),
+   * with a history entry, and a notification while the clock is still running.
+   */
+  async #recordBreaches(
+    trx: Transaction<Database>,
+    alert: AlertWithDue,
+    policy: SlaPolicy,
+    router: AlertRouter,
+    now: Date,
+    breaches: (SlaBreach & { alert: AlertRow })[],
+  ): Promise<void> {
+    if (alert.merged_into !== null) return
+    for (const kind of ['ack', 'close'] as const) {
+      const dueAt = kind === 'ack' ? alert.ack_due_at : alert.close_due_at
+      const done = doneAt(alert, kind)
+      if (dueAt > now || (done && done <= dueAt)) continue
+      if ((kind === 'ack' ? alert.ack_breached_at : alert.close_breached_at) !== null) continue
+      const column = kind === 'ack' ? 'ack_breached_at' : 'close_breached_at'
+      const won = await trx
+        .updateTable('alert_sla')
+        .set({ [column]: now })
+        .where('alert_id', '=', alert.id)
+        .where(column, 'is', null)
+        .returning('alert_id')
+        .executeTakeFirst()
+      if (!won) continue
+      await trx
+        .insertInto('alert_history')
+        .values({
+          alert_id: alert.id,
+          occurred_at: now,
+          actor: 'system',
+          action: 'sla_breach',
+          from_value: null,
+          to_value: kind,
+          comment: null,
+          details: JSON.stringify({
+            dueAt: dueAt.toISOString(),
+            targetMs: targetMs(policy, alert.severity, kind),
+          }),
+        })
+        .execute()
+      if (!done)
+        await enqueueAlertNotifications(
+          trx,
+          router,
+          { ...noticeFromAlert(alert), silenced: alert.silenced_by !== null },
+          { event: 'alert.sla_breach', changedAt: now, sla: { kind, dueAt: dueAt.toISOString() } },
+        )
+      breaches.push({ alertId: alert.id, kind, dueAt, alert })
+    }
+  }
+}
+
+async function readCursor(trx: Transaction<Database>, name: string): Promise<number> {
+  const row = await trx.selectFrom('detect_cursors').select('seq').where('name', '=', name).executeTakeFirst()
+  return row ? Number(row.seq) : 0
+}
+
+async function writeCursor(trx: Transaction<Database>, name: string, seq: number, now: Date): Promise<void> {
+  await trx
+    .insertInto('detect_cursors')
+    .values({ name, seq, updated_at: now })
+    .onConflict((conflict) =>
+      conflict.column('name').doUpdateSet({ seq: sql`excluded.seq`, updated_at: sql`excluded.updated_at` }),
+    )
+    .execute()
+}

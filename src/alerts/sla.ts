@@ -1,0 +1,143 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import type { AlertRow, AlertSlaRow, Database } from '../store/schema.js'
+import { addBusinessTime, businessTimeBetween } from './business-hours.js'
+import { SLA_KINDS, type SlaKind, type SlaPolicy, targetMs } from './sla-policy.js'
+
+/**
+ * `ok`: running with time left; `at_risk`: in the last part of its target; `breached`: past due
+ * (or done late); `met`: done in time.
+ */
+export const SLA_STATES = ['ok', 'at_risk', 'breached', 'met'] as const
+export type SlaState = (typeof SLA_STATES)[number]
+
+/** Worst first: an alert shows the worst state of its two clocks. */
+const SEVERITY_OF_STATE: Record<SlaState, number> = { breached: 3, at_risk: 2, ok: 1, met: 0 }
+
+export interface SlaClock {
+  state: SlaState
+  dueAt: string
+  /** Time left before the due time (business time when business hours are on); negative when late. */
+  remainingMs: number
+  breachedAt: string | null
+}
+
+export interface SlaView {
+  state: SlaState
+  ack: SlaClock
+  close: SlaClock
+}
+
+/** Due times of one alert under a policy. */
+export type SlaDue = Pick<AlertSlaRow, 'ack_due_at' | 'ack_risk_at' | 'close_due_at' | 'close_risk_at'>
+
+export function computeDue(policy: SlaPolicy, alert: Pick<AlertRow, 'severity' | 'created_at'>): SlaDue {
+  const hours = policy.businessHours
+  const at = (kind: SlaKind, share: number) =>
+    addBusinessTime(alert.created_at, Math.round(targetMs(policy, alert.severity, kind) * share), hours)
+  return {
+    ack_due_at: at('ack', 1),
+    ack_risk_at: at('ack', 1 - policy.atRiskFraction),
+    close_due_at: at('close', 1),
+    close_risk_at: at('close', 1 - policy.atRiskFraction),
+  }
+}
+
+type SlaAlert = Pick<AlertRow, 'acknowledged_at' | 'closed_at'>
+
+/** When the clock of `kind` stopped: acknowledging (closing also acknowledges) or closing. */
+export function doneAt(alert: SlaAlert, kind: SlaKind): Date | null {
+  return kind === 'ack' ? alert.acknowledged_at : alert.closed_at
+}
+
+function clock(
+  kind: SlaKind,
+  alert: SlaAlert,
+  due: SlaDue & Partial<Pick<AlertSlaRow, 'ack_breached_at' | 'close_breached_at'>>,
+  policy: SlaPolicy,
+  now: Date,
+): SlaClock {
+  const dueAt = kind === 'ack' ? due.ack_due_at : due.close_due_at
+  const riskAt = kind === 'ack' ? due.ack_risk_at : due.close_risk_at
+  const done = doneAt(alert, kind)
+  const until = done ?? now
+  const remainingMs =
+    until <= dueAt
+      ? businessTimeBetween(until, dueAt, policy.businessHours)
+      : -businessTimeBetween(dueAt, until, policy.businessHours)
+  const state: SlaState = done
+    ? done <= dueAt
+      ? 'met'
+      : 'breached'
+    : now >= dueAt
+      ? 'breached'
+      : now >= riskAt
+        ? 'at_risk'
+        : 'ok'
+  const breachedAt = (kind === 'ack' ? due.ack_breached_at : due.close_breached_at) ?? null
+  return { state, dueAt: dueAt.toISOString(), remainingMs, breachedAt: breachedAt?.toISOString() ?? null }
+}
+
+/** The SLA state of an alert: stored due times when the SLA task computed them, else the policy's. */
+export function slaView(
+  alert: Pick<AlertRow, 'severity' | 'created_at' | 'acknowledged_at' | 'closed_at'>,
+  stored: AlertSlaRow | undefined,
+  policy: SlaPolicy,
+  now = new Date(),
+): SlaView {
+  const due = stored ?? computeDue(policy, alert)
+  const ack = clock('ack', alert, due, policy, now)
+  const close = clock('close', alert, due, policy, now)
+  const state = SEVERITY_OF_STATE[ack.state] >= SEVERITY_OF_STATE[close.state] ? ack.state : close.state
+  return { state, ack, close }
+}
+
+type AlertsWithSla = ExpressionBuilder<Database, 'alerts' | 'alert_sla'>
+
+/** The same states as `slaView`, in SQL over the stored due times (for filtering lists). */
+function kindState(eb: AlertsWithSla, kind: SlaKind, state: SlaState, now: Date): Expression<SqlBool> {
+  const done = kind === 'ack' ? 'alerts.acknowledged_at' : 'alerts.closed_at'
+  const due = kind === 'ack' ? 'alert_sla.ack_due_at' : 'alert_sla.close_due_at'
+  const risk = kind === 'ack' ? 'alert_sla.ack_risk_at' : 'alert_sla.close_risk_at'
+  switch (state) {
+    case 'met':
+      return eb.and([eb(done, 'is not', null), eb(done, '<=', eb.ref(due))])
+    case 'breached':
+      return eb.or([eb.and([eb(done, 'is', null), eb(due, '<=', now)]), eb(done, '>', eb.ref(due))])
+    case 'at_risk':
+      return eb.and([eb(done, 'is', null), eb(risk, '<=', now), eb(due, '>', now)])
+    case 'ok':
+      return eb.and([eb(done, 'is', null), eb(risk, '>', now)])
+  }
+}
+
+function overallState(eb: AlertsWithSla, state: SlaState, now: Date): Expression<SqlBool> {
+  const either = (wanted: SlaState) => eb.or(SLA_KINDS.map((kind) => kindState(eb, kind, wanted, now)))
+  switch (state) {
+    case 'breached':
+      return either('breached')
+    case 'at_risk':
+      return eb.and([eb.not(either('breached')), either('at_risk')])
+    case 'ok':
+      return eb.and([eb.not(either('breached')), eb.not(either('at_risk')), either('ok')])
+    case 'met':
+      return eb.and(SLA_KINDS.map((kind) => kindState(eb, kind, 'met', now)))
+  }
+}
+
+/**
+ * Alerts whose SLA state is one of `states`. Only alerts the SLA task has already seen (it runs
+ * every few seconds) have stored due times; a newer alert matches no SLA filter until then.
+ */
+export function slaStateCondition(
+  eb: ExpressionBuilder<Database, 'alerts'>,
+  states: readonly SlaState[],
+  now = new Date(),
+): Expression<SqlBool> {
+  return eb.exists(
+    eb
+      .selectFrom('alert_sla')
+      .select('alert_sla.alert_id')
+      .whereRef('alert_sla.alert_id', '=', 'alerts.id')
+      .where((inner) => inner.or(states.map((state) => overallState(inner, state, now)))),
+  )
+}

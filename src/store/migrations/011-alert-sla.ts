@@ -1,0 +1,33 @@
+import { type Kysely, sql } from 'kysely'
+import type { SchemaDialect } from '../ddl/schema-dialect.js'
+
+/**
+ * Alert SLAs: the policy (targets per severity, business hours) edited through the API, and per
+ * alert the due times computed under that policy plus when each breach was recorded. They live
+ * beside the alert, not in `alerts`: the SLA task rewrites them (policy changes) without touching
+ * the rows triage edits.
+ * Also the indexes the alert list needs at a million alerts (see bench/alerts.bench.ts).
+ */
+export async function up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void> {
+  await sql
+    .raw(`CREATE TABLE alert_sla_policy (
+    id INTEGER PRIMARY KEY,
+    policy ${ddl.jsonType} NOT NULL,
+    version BIGINT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    updated_by VARCHAR NOT NULL
+  )`)
+    .execute(db)
+  await sql`CREATE TABLE alert_sla (
+    alert_id BIGINT PRIMARY KEY,
+    policy_version BIGINT NOT NULL,
+    ack_due_at TIMESTAMPTZ NOT NULL,
+    ack_risk_at TIMESTAMPTZ NOT NULL,
+    close_due_at TIMESTAMPTZ NOT NULL,
+    close_risk_at TIMESTAMPTZ NOT NULL,
+    ack_breached_at TIMESTAMPTZ,
+    close_breached_at TIMESTAMPTZ
+  )`.execute(db)
+  await sql`CREATE INDEX alert_sla_ack_due_idx ON alert_sla (ack_due_at)`.execute(db)
+  await sql`CREATE INDEX alert_sla_close_due_idx ON alert_sla (close_due_at)`.execute(db)
+}
