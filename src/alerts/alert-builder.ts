@@ -161,6 +161,8 @@ export class AlertBuilder {
         groups.set(groupKey, group)
       }
       group.detections.push(detection)
+      // Under suppression the alert is the first detection; the others only count and link.
+      if (group.suppression && group.detections.length > 1) continue
       if (detection.detected_at < group.first) group.first = detection.detected_at
       if (detection.detected_at > group.last) group.last = detection.detected_at
       extractEntities(group.entities, detection.context as Record<string, unknown> | null, detection.matched)

@@ -9,7 +9,7 @@ const matcher = z.object({
   value: z.string().min(1).max(500),
 })
 
-const silenceSchema = z.object({
+export const silenceSchema = z.object({
   id: z.number(),
   matchers: z.array(matcher),
   startsAt: z.string(),
