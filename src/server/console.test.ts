@@ -1,0 +1,312 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Fastify from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import pino from 'pino'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AlertBuilder } from '../alerts/alert-builder.js'
+import type { NewDetection } from '../store/schema.js'
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../test-support/test-server.js'
+import { CONSOLE_CSP, CONSOLE_DIST, consoleRoutes } from './console.routes.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const CHROMIUM = '/usr/bin/chromium'
+const SCREENSHOTS = process.env.WATCHFLOOR_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'watchfloor-console')
+const haveChromium = existsSync(CHROMIUM)
+
+if (!haveChromium) {
+  // CI installs Chromium (.ci/run); there a missing browser is a failure, not a skip.
+  if (process.env.CI)
+    throw new Error(`${CHROMIUM} is missing: the console browser test needs Debian's chromium`)
+  console.warn(`console.test.ts: ${CHROMIUM} not found, skipping the browser test (apt-get install chromium)`)
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds web/dist when it is missing or older than the console's sources (as `npm start` does). */
+function ensureConsoleBuilt(): void {
+  const index = path.join(CONSOLE_DIST, 'index.html')
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'web', 'src')),
+    statSync(path.join(ROOT, 'web', 'index.html')).mtimeMs,
+  )
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  )
+  if (result.status !== 0) throw new Error(`console build failed:\n${result.stdout}\n${result.stderr}`)
+}
+
+let detectionCounter = 0
+function detection(ruleId: string, title: string, level: string, host: string): NewDetection {
+  detectionCounter += 1
+  return {
+    created_at: new Date(),
+    detected_at: new Date(),
+    kind: 'sigma',
+    rule_id: ruleId,
+    rule_title: title,
+    level,
+    tags: JSON.stringify(['attack.credential_access', 'attack.t1003.001']),
+    source: 'sysmon',
+    event_seqs: JSON.stringify([detectionCounter]),
+    matched: JSON.stringify({ CommandLine: `${title.toLowerCase()} on ${host}` }),
+    dedup_key: `console:${detectionCounter}`,
+    context: JSON.stringify({ host, user: 'CORP\\alice' }),
+  }
+}
+
+interface PublicAlert {
+  id: number
+  ruleTitle: string
+  status: string
+  resolution: string | null
+  closeComment: string | null
+  incidentId: number | null
+}
+
+describe('console: served by the API process', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    ensureConsoleBuilt()
+    server = await startTestServer('duckdb')
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('serves the app shell with a CSP at / and at client-side routes, JSON 404s under /api', async () => {
+    for (const route of ['/', '/alerts/12', '/incidents']) {
+      const response = await fetch(`${server.baseUrl}${route}`)
+      expect(response.status, route).toBe(200)
+      expect(response.headers.get('content-type')).toContain('text/html')
+      expect(response.headers.get('content-security-policy')).toBe(CONSOLE_CSP)
+      expect(await response.text()).toContain('<div id="root">')
+    }
+    const api = await fetch(`${server.baseUrl}/api/v1/no-such-thing`)
+    expect(api.status).toBe(404)
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('route_not_found')
+    // The API stays behind authentication.
+    const unauthenticated = await fetch(`${server.baseUrl}/api/v1/alerts`)
+    expect(unauthenticated.status).toBe(401)
+    await unauthenticated.arrayBuffer()
+  })
+
+  it('caches hashed assets for a year and never the shell', async () => {
+    const html = await (await fetch(`${server.baseUrl}/`)).text()
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+    expect(script).toBeDefined()
+    const asset = await fetch(`${server.baseUrl}${script}`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('cache-control')).toContain('immutable')
+    expect(asset.headers.get('cache-control')).toContain('max-age=31536000')
+    await asset.arrayBuffer()
+    const shell = await fetch(`${server.baseUrl}/`)
+    expect(shell.headers.get('cache-control')).toBe('no-cache')
+    await shell.arrayBuffer()
+    const outside = await fetch(`${server.baseUrl}/assets/%2e%2e/%2e%2e/package.json`)
+    expect(await outside.text()).not.toContain('"name": "watchfloor"')
+  })
+
+  it('says plainly when the console is not built', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'wf-console-empty-'))
+    const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>()
+    try {
+      await consoleRoutes(app, `${empty}/`)
+      const response = await app.inject({ method: 'GET', url: '/alerts' })
+      expect(response.statusCode).toBe(503)
+      expect(response.body).toContain('npm run build:web')
+    } finally {
+      await app.close()
+      rmSync(empty, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (Chromium)', () => {
+  let server: TestServer
+  let builder: AlertBuilder
+  let context: BrowserContext
+  let page: Page
+  let profile: string
+  let admin: string
+
+  async function alertsByTitle(): Promise<Map<string, PublicAlert>> {
+    const response = await server.request('/api/v1/alerts?limit=100', { token: admin })
+    const { items } = (await response.json()) as { items: PublicAlert[] }
+    return new Map(items.map((alert) => [alert.ruleTitle, alert]))
+  }
+
+  beforeAll(async () => {
+    ensureConsoleBuilt()
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    server = await startTestServer('duckdb')
+    admin = await server.tokenFor('admin')
+    builder = new AlertBuilder(
+      server.services.store,
+      server.services.rules,
+      server.services.silences,
+      pino({ level: 'silent' }),
+    )
+    await server.services.store.db
+      .insertInto('detections')
+      .values([
+        detection('rule-mimikatz', 'Mimikatz command line', 'critical', 'dc01'),
+        detection('rule-lsass', 'LSASS memory dump', 'high', 'ws-17'),
+        detection('rule-psexec', 'PsExec service install', 'medium', 'ws-03'),
+      ])
+      .execute()
+    await builder.catchUp()
+    const created = await server.request('/api/v1/sources', {
+      method: 'POST',
+      token: admin,
+      body: JSON.stringify({ name: 'sysmon', expectedIntervalSeconds: 600 }),
+    })
+    expect(created.status).toBe(201)
+    const now = Date.now()
+    const lines = Array.from({ length: 40 }, (_, n) =>
+      JSON.stringify({
+        '@timestamp': new Date(now - n * 20 * 60_000).toISOString(),
+        host: { name: 'ws-17' },
+        message: `event ${n}`,
+      }),
+    )
+    const ingested = await server.request('/api/v1/ingest/sysmon', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: `${lines.join('\n')}\n`,
+    })
+    expect(ingested.status).toBeLessThan(300)
+
+    profile = mkdtempSync(path.join(os.tmpdir(), 'wf-chromium-'))
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 860 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+    page = context.pages()[0] ?? (await context.newPage())
+  })
+
+  afterAll(async () => {
+    await context?.close()
+    if (profile) rmSync(profile, { recursive: true, force: true })
+    await builder?.release()
+    await server?.close()
+  })
+
+  it('logs in, acknowledges with a, closes with c and a resolution, and opens an incident from an alert', async () => {
+    const pageErrors: string[] = []
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+
+    await page.goto(`${server.baseUrl}/`)
+    await page.fill('input[name=username]', 'admin')
+    await page.fill('input[name=password]', TEST_ADMIN_PASSWORD)
+    await page.click('button[type=submit]')
+
+    const rows = page.locator('tr[data-alert-id]')
+    await rows.first().waitFor()
+    expect(await rows.count()).toBe(3)
+    for (const title of ['Mimikatz command line', 'LSASS memory dump', 'PsExec service install']) {
+      await expect.poll(() => page.locator('table.grid tbody').textContent()).toContain(title)
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'queue.png') })
+
+    // Acknowledge the row under the cursor with the keyboard.
+    const firstId = Number(await rows.nth(0).getAttribute('data-alert-id'))
+    await page.keyboard.press('a')
+    await page.locator(`tr[data-alert-id="${firstId}"] .status-acknowledged`).waitFor()
+
+    // j moves down; c opens the close dialog; the resolution and comment go to the server.
+    const secondId = Number(await rows.nth(1).getAttribute('data-alert-id'))
+    await page.keyboard.press('j')
+    await page.locator(`tr[data-alert-id="${secondId}"].cursor`).waitFor()
+    await page.keyboard.press('c')
+    await page.locator('dialog[open]').waitFor()
+    await page.selectOption('dialog select[name=resolution]', 'benign_positive')
+    await page.fill('dialog textarea[name=comment]', 'Admin testing backup tooling, ticket CHG-1234')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'close-dialog.png') })
+    await page.click('dialog button[type=submit]')
+    await page.locator(`tr[data-alert-id="${secondId}"]`).waitFor({ state: 'detached' })
+
+    const afterTriage = [...(await alertsByTitle()).values()]
+    const first = afterTriage.find((alert) => alert.id === firstId)!
+    const second = afterTriage.find((alert) => alert.id === secondId)!
+    expect(first.status).toBe('acknowledged')
+    expect(second).toMatchObject({
+      status: 'closed',
+      resolution: 'benign_positive',
+      closeComment: 'Admin testing backup tooling, ticket CHG-1234',
+    })
+
+    // Enter opens the alert under the cursor; an incident is opened from it.
+    await page.keyboard.press('k')
+    await page.locator(`tr[data-alert-id="${firstId}"].cursor`).waitFor()
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`**/alerts/${firstId}`)
+    await page.getByText('Matched fields').waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'alert.png') })
+    await page.getByRole('button', { name: /Create incident/ }).click()
+    await page.locator('dialog[open] input[name=title]').waitFor()
+    await page.click('dialog button[type=submit]')
+    await page.waitForURL(/\/incidents\/\d+$/)
+    const incidentId = Number(new URL(page.url()).pathname.split('/').pop())
+    await page.locator('.stepper [aria-current=step]').waitFor()
+    expect(await page.locator('.stepper [aria-current=step]').textContent()).toBe('open')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'incident.png'), fullPage: true })
+    const linked = [...(await alertsByTitle()).values()].find((alert) => alert.id === firstId)!
+    expect(linked.incidentId).toBe(incidentId)
+    // The alert's entities became the incident's observables, and the page lists them.
+    await expect.poll(() => page.locator('.observables').textContent()).toContain('dc01')
+
+    await page.goto(`${server.baseUrl}/incidents`)
+    await page.getByText(`IR-${incidentId}`).waitFor()
+    await page.goto(`${server.baseUrl}/rules`)
+    await page.locator('table.grid tbody tr').first().waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'rules.png') })
+
+    // The charts draw from the console stats API.
+    await page.goto(`${server.baseUrl}/overview`)
+    await page.locator('.chart canvas').first().waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png') })
+    await page.goto(`${server.baseUrl}/sources`)
+    await page.locator('.chart canvas').first().waitFor()
+    expect(await page.locator('table.grid tbody').textContent()).toContain('sysmon')
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'sources.png') })
+    await page.goto(`${server.baseUrl}/brief`)
+    await page.getByText('still open').waitFor()
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'brief.png'), fullPage: true })
+
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -1,0 +1,25 @@
+export function ago(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—'
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000)
+  const future = seconds < 0
+  const s = Math.abs(seconds)
+  const text =
+    s < 60
+      ? `${s}s`
+      : s < 3_600
+        ? `${Math.floor(s / 60)}m`
+        : s < 86_400
+          ? `${Math.floor(s / 3_600)}h`
+          : `${Math.floor(s / 86_400)}d`
+  return future ? `in ${text}` : `${text} ago`
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  return new Date(iso).toISOString().replace('T', ' ').slice(0, 19)
+}
+
+export const label = (value: string) => value.replaceAll('_', ' ')
+
+export const first = (values: string[] | undefined) =>
+  values && values.length > 0 ? values[0] + (values.length > 1 ? ` +${values.length - 1}` : '') : '—'

@@ -1,0 +1,166 @@
+/** The API's shapes as the console reads them (see /api/v1/openapi.json). */
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical'
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info']
+export const ALERT_STATUSES = ['new', 'acknowledged', 'in_progress', 'closed'] as const
+export const RESOLUTIONS = [
+  'true_positive',
+  'benign_positive',
+  'false_positive',
+  'duplicate',
+  'other',
+] as const
+export const INCIDENT_PHASES = [
+  'open',
+  'triage',
+  'containment',
+  'eradication',
+  'recovery',
+  'post_incident',
+  'closed',
+] as const
+
+export interface User {
+  id: number
+  username: string
+  displayName: string | null
+  role: string
+}
+export interface Me {
+  type: string
+  name: string
+  role: string
+  user: User | null
+}
+
+/** SLA fields arrive when the server has alert SLAs; the console shows them only then. */
+export interface AlertSla {
+  ackDueAt?: string | null
+  closeDueAt?: string | null
+  breached?: boolean
+  state?: string
+}
+
+export interface Alert {
+  id: number
+  ruleId: string
+  ruleTitle: string
+  kind: string
+  severity: string
+  riskScore: number
+  status: string
+  resolution: string | null
+  closeComment: string | null
+  assignee: string | null
+  tags: string[]
+  tactics: string[]
+  techniques: string[]
+  description: string | null
+  references: string[]
+  falsePositives: string[]
+  entities: Record<string, string[]>
+  matched: Record<string, unknown>
+  source: string | null
+  firstSeen: string
+  lastSeen: string
+  count: number
+  suppressedCount: number
+  createdAt: string
+  acknowledgedAt: string | null
+  closedAt: string | null
+  incidentId: number | null
+  sla?: AlertSla | null
+}
+
+export interface AlertDetail extends Alert {
+  history: {
+    at: string
+    actor: string
+    action: string
+    from: string | null
+    to: string | null
+    comment: string | null
+  }[]
+  events: {
+    seq: number
+    time: string
+    source: string
+    host: string | null
+    user: string | null
+    original: Record<string, unknown>
+  }[]
+}
+
+export interface Incident {
+  id: number
+  title: string
+  description: string | null
+  severity: string
+  tlp: string
+  status: string
+  resolution: string | null
+  owner: string | null
+  tags: string[]
+  createdBy: string
+  createdAt: string
+  updatedAt: string
+  detectedAt: string | null
+  closedAt: string | null
+}
+
+export interface TimelineEntry {
+  id: number
+  occurredAt: string
+  kind: string
+  title: string
+  body: string | null
+  actor: string
+  flagged: boolean
+}
+export interface Task {
+  id: number
+  kind: string
+  title: string
+  owner: string | null
+  dueAt: string | null
+  status: string
+}
+export interface Observable {
+  id: number
+  type: string
+  value: string
+  ioc: boolean
+  tlp: string
+  eventSightings: number
+  otherIncidents: number[]
+}
+export interface Note {
+  id: number
+  body: string
+  author: string
+  createdAt: string
+}
+
+export interface Source {
+  id: number
+  name: string
+  parser: string
+  enabled: boolean
+  lastEventAt: string | null
+  lastReceivedAt: string | null
+  eventsTotal: number
+  deadLettersTotal: number
+  expectedIntervalSeconds: number | null
+  silentSince: string | null
+}
+
+export interface Rule {
+  id: string
+  title: string
+  level: string | null
+  status: string | null
+  tags: string[]
+  file: string
+  enabled: boolean
+  disabledReason: string | null
+}
