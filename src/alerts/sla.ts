@@ -102,7 +102,11 @@ function kindState(eb: AlertsWithSla, kind: SlaKind, state: SlaState, now: Date)
     case 'met':
       return eb.and([eb(done, 'is not', null), eb(done, '<=', eb.ref(due))])
     case 'breached':
-      return eb.or([eb.and([eb(done, 'is', null), eb(due, '<=', now)]), eb(done, '>', eb.ref(due))])
+      // `done > due` alone is NULL while running, and NOT NULL would hide the alert from `ok`.
+      return eb.or([
+        eb.and([eb(done, 'is', null), eb(due, '<=', now)]),
+        eb.and([eb(done, 'is not', null), eb(done, '>', eb.ref(due))]),
+      ])
     case 'at_risk':
       return eb.and([eb(done, 'is', null), eb(risk, '<=', now), eb(due, '>', now)])
     case 'ok':

@@ -25,6 +25,7 @@ export default defineChannel({
       ...(message.alert ? { alert: message.alert, link: alertLink(ctx.publicUrl, message.alert.id) } : {}),
       ...(message.previousStatus ? { previousStatus: message.previousStatus } : {}),
       ...(message.digest ? { digest: message.digest } : {}),
+      ...(message.sla ? { sla: message.sla } : {}),
     })
     const timestamp = Math.floor(Date.now() / 1000)
     await postJson(
