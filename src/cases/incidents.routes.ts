@@ -6,6 +6,10 @@ import { INCIDENT_PHASES, type IncidentRow, type IncidentTaskRow, type TimelineR
 import { OBSERVABLE_TYPES, TLP_LEVELS } from './incidents.service.js'
 
 const idParam = z.object({ id: z.coerce.number().int().positive() })
+/** Values are checked against the template's field definitions by the service. */
+const customFieldsBody = z
+  .record(z.string().max(64), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
+  .refine((fields) => Object.keys(fields).length <= 100, 'at most 100 fields')
 const phase = z.enum(INCIDENT_PHASES)
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
@@ -28,6 +32,7 @@ export function toPublicIncident(row: IncidentRow) {
     participants: row.participants,
     tags: row.tags,
     customFields: row.custom_fields,
+    template: row.template,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -59,6 +64,7 @@ const incidentSchema = z.object({
   participants: z.array(z.string()),
   tags: z.array(z.string()),
   customFields: z.record(z.string(), z.unknown()),
+  template: z.string().nullable(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -163,16 +169,51 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
           tags: z.array(z.string().max(100)).max(50).optional(),
           owner: z.string().max(64).optional(),
           alertIds: z.array(z.number().int().positive()).max(1_000).optional(),
+          /** An incident type (see /api/v1/incident-templates): pre-fills tasks, fields and defaults. */
+          template: z.string().min(1).max(64).optional(),
+          customFields: customFieldsBody.optional(),
         }),
         response: { 201: incidentSchema },
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          toPublicIncident(await incidents.create(request.body, requireActor(request), originOf(request))),
+    async (request, reply) => {
+      const prepared = await services.templates.prepare(request.body)
+      const incident = await incidents.create(prepared, requireActor(request), originOf(request))
+      return reply.status(201).send(toPublicIncident(incident))
+    },
+  )
+
+  app.patch(
+    '/api/v1/incidents/:id',
+    {
+      config: { access: 'analyst' },
+      schema: {
+        tags: ['incidents'],
+        summary:
+          'Edit title, description, severity, TLP/PAP, tags, owner and custom fields (null removes one)',
+        params: idParam,
+        body: z.object({
+          title: z.string().min(1).max(300).optional(),
+          description: z.string().max(20_000).nullable().optional(),
+          severity: z.enum(SEVERITIES).optional(),
+          tlp: z.enum(TLP_LEVELS).optional(),
+          pap: z.enum(TLP_LEVELS).optional(),
+          tags: z.array(z.string().max(100)).max(50).optional(),
+          owner: z.string().max(64).nullable().optional(),
+          customFields: customFieldsBody.optional(),
+        }),
+        response: { 200: incidentSchema },
+      },
+    },
+    async (request) =>
+      toPublicIncident(
+        await services.incidentUpdate.update(
+          request.params.id,
+          request.body,
+          requireActor(request),
+          originOf(request),
         ),
+      ),
   )
 
   app.get(

@@ -3,9 +3,18 @@ import { SEVERITIES } from '../alerts/alert-metadata.js'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { ConflictError, NotFoundError, UserError } from '../core/errors.js'
-import type { AlertEntities, AlertRow, Database, IncidentPhase, IncidentRow } from '../store/schema.js'
+import type {
+  AlertEntities,
+  AlertRow,
+  Database,
+  IncidentPhase,
+  IncidentRow,
+  TemplateTask,
+} from '../store/schema.js'
 import { INCIDENT_PHASES } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import type { CustomFields } from './custom-fields.js'
+import { assertRequiredFieldsForClose, createTemplateTasks } from './templates.service.js'
 import { writeTimeline } from './timeline-writer.js'
 
 export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const
@@ -30,6 +39,10 @@ export interface NewIncident {
   tags?: string[] | undefined
   owner?: string | undefined
   alertIds?: number[] | undefined
+  /** Set by TemplatesService.prepare: the template's tasks are created with the incident. */
+  template?: { name: string; tasks: TemplateTask[] } | undefined
+  /** Already validated against the template's field definitions. */
+  customFields?: CustomFields | undefined
 }
 
 /** Entity kinds of alerts → observable types. */
@@ -77,7 +90,8 @@ export class IncidentsService {
           owner: input.owner ?? actor.name,
           participants: JSON.stringify([actor.name]),
           tags: JSON.stringify(input.tags ?? []),
-          custom_fields: JSON.stringify({}),
+          custom_fields: JSON.stringify(input.customFields ?? {}),
+          template: input.template?.name ?? null,
           created_by: actor.name,
           created_at: now,
           updated_at: now,
@@ -92,6 +106,7 @@ export class IncidentsService {
         actor: actor.name,
         flagged: true,
       })
+      if (input.template) await createTemplateTasks(trx, incident.id, input.template, actor)
       if (alerts.length > 0) await this.#attach(trx, incident.id, alerts, actor)
       await appendAudit(this.store, trx, actor, origin, {
         action: 'incident.create',
@@ -197,6 +212,7 @@ export class IncidentsService {
       if (before.merged_into !== null)
         throw new ConflictError(`incident ${id} was merged into ${before.merged_into}`)
       if (before.status === change.status) return before
+      if (change.status === 'closed') await assertRequiredFieldsForClose(trx, before)
       const now = new Date()
       const rank = INCIDENT_PHASES.indexOf(change.status)
       const set: Partial<Record<keyof IncidentRow, unknown>> = { status: change.status, updated_at: now }
@@ -264,7 +280,11 @@ export class IncidentsService {
         .where('incident_id', '=', sourceId)
         .execute()
       for (const table of ['incident_evidence', 'evidence_custody'] as const)
-        await trx.updateTable(table).set({ incident_id: targetId }).where('incident_id', '=', sourceId).execute()
+        await trx
+          .updateTable(table)
+          .set({ incident_id: targetId })
+          .where('incident_id', '=', sourceId)
+          .execute()
       const observables = await trx
         .selectFrom('incident_observables')
         .selectAll()

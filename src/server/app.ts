@@ -22,6 +22,7 @@ import { usersRoutes } from '../auth/users.routes.js'
 import { briefRoutes } from '../brief/brief.routes.js'
 import { evidenceRoutes } from '../cases/evidence.routes.js'
 import { incidentsRoutes } from '../cases/incidents.routes.js'
+import { templatesRoutes } from '../cases/templates.routes.js'
 import { rcaRoutes } from '../cases/rca.routes.js'
 import { reportRoutes } from '../cases/report/report.routes.js'
 import { rulesRoutes } from '../detect/live/rules.routes.js'
@@ -126,6 +127,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     reportRoutes,
     responseMetricsRoutes,
     evidenceRoutes,
+    templatesRoutes,
     briefRoutes,
     consoleStatsRoutes,
   ]) {

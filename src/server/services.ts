@@ -16,7 +16,9 @@ import { BriefService } from '../brief/brief.service.js'
 import { CaseItemsService } from '../cases/case-items.service.js'
 import { EvidenceService } from '../cases/evidence.service.js'
 import { EvidenceFiles } from '../cases/evidence-files.js'
+import { IncidentUpdateService } from '../cases/incident-update.service.js'
 import { IncidentsService } from '../cases/incidents.service.js'
+import { TemplatesService } from '../cases/templates.service.js'
 import { RcaService } from '../cases/rca.service.js'
 import { ReportService } from '../cases/report/report.service.js'
 import { ReportTemplates } from '../cases/report/report-templates.js'
@@ -64,6 +66,8 @@ export interface Services {
   reports: ReportService
   responseMetrics: ResponseMetricsService
   evidence: EvidenceService
+  templates: TemplatesService
+  incidentUpdate: IncidentUpdateService
   brief: BriefService
   channels: ChannelsService
   notifyRoutes: RoutesService
@@ -149,6 +153,8 @@ export function createServices(
     alertQuietMetrics: new AlertQuietMetrics(metrics.registry),
     incidents: new IncidentsService(store),
     caseItems: new CaseItemsService(store),
+    templates: new TemplatesService(store),
+    incidentUpdate: new IncidentUpdateService(store),
     rca,
     reports: new ReportService(store, rca, new ReportTemplates(config.reportTemplatesDir)),
     responseMetrics: new ResponseMetricsService(store),

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { BUILT_IN_TEMPLATES } from '../../cases/templates.builtin.js'
 import type { SchemaDialect } from '../ddl/schema-dialect.js'
 
 /**
@@ -59,6 +60,14 @@ export async function up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
     updated_at TIMESTAMPTZ NOT NULL
   )`)
     .execute(db)
+  const now = new Date()
+  for (const template of BUILT_IN_TEMPLATES) {
+    await sql`INSERT INTO incident_templates
+      (name, title, description, severity, tags, tasks, fields, built_in, created_at, updated_at)
+      VALUES (${template.name}, ${template.title}, ${template.description}, ${template.severity},
+        ${JSON.stringify(template.tags)}, ${JSON.stringify(template.tasks)}, ${JSON.stringify(template.fields)},
+        true, ${now}, ${now})`.execute(db)
+  }
   // The template an incident was opened from: its field definitions validate the custom fields.
   await sql`ALTER TABLE incidents ADD COLUMN template VARCHAR`.execute(db)
 
