@@ -17,6 +17,14 @@ export interface ApiClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>
   /** Sends a body as is (NDJSON for ingest). */
   requestRaw<T>(method: string, path: string, body: string, contentType: string): Promise<T>
+  /** A GET whose answer is a file (a PDF report): its bytes, not JSON. */
+  download(path: string): Promise<Buffer>
+}
+
+function failure(status: number, parsed: unknown): CliExit {
+  const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? 'request failed'
+  const code = status === 401 || status === 403 || status >= 500 ? EXIT.failure : EXIT.usage
+  return new CliExit(code, `error: ${message} (HTTP ${status})`)
 }
 
 export function apiClient(flags: ApiFlags): ApiClient {
@@ -35,6 +43,24 @@ export function apiClient(flags: ApiFlags): ApiClient {
     body: string | undefined,
     contentType: string | undefined,
   ): Promise<T> {
+    const response = await call(method, path, body, contentType)
+    const text = await response.text()
+    let parsed: unknown
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      parsed = undefined
+    }
+    if (!response.ok) throw failure(response.status, parsed)
+    return parsed as T
+  }
+
+  async function call(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+  ): Promise<Response> {
     let response: Response
     try {
       response = await fetch(`${server}${path}`, {
@@ -51,23 +77,7 @@ export function apiClient(flags: ApiFlags): ApiClient {
         `error: cannot reach ${server}: ${(error as Error).cause ?? (error as Error).message}`,
       )
     }
-    const text = await response.text()
-    let parsed: unknown
-    try {
-      parsed = text ? JSON.parse(text) : undefined
-    } catch {
-      parsed = undefined
-    }
-    if (!response.ok) {
-      const message =
-        (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? 'request failed'
-      const code =
-        response.status === 401 || response.status === 403 || response.status >= 500
-          ? EXIT.failure
-          : EXIT.usage
-      throw new CliExit(code, `error: ${message} (HTTP ${response.status})`)
-    }
-    return parsed as T
+    return response
   }
 
   return {
@@ -79,5 +89,16 @@ export function apiClient(flags: ApiFlags): ApiClient {
         body === undefined ? undefined : 'application/json',
       ),
     requestRaw: (method, path, body, contentType) => send(method, path, body, contentType),
+    async download(path) {
+      const response = await call('GET', path, undefined, undefined)
+      if (response.ok) return Buffer.from(await response.arrayBuffer())
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(await response.text())
+      } catch {
+        parsed = undefined
+      }
+      throw failure(response.status, parsed)
+    },
   }
 }

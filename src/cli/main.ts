@@ -6,6 +6,10 @@ import { registerAlerts } from './commands/alerts.js'
 import { registerAudit } from './commands/audit.js'
 import { registerBrief } from './commands/brief.js'
 import { registerConfig } from './commands/config.js'
+import { registerExceptions } from './commands/exceptions.js'
+import { registerEvidence } from './commands/evidence.js'
+import { registerIncidentExport } from './commands/incident-export.js'
+import { registerMetrics } from './commands/metrics.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerNotify } from './commands/notify.js'
 import { registerRules } from './commands/rules.js'
@@ -33,9 +37,13 @@ export function buildProgram(): Command {
     (root: Command) => addOfflineRulesCommands(registerRules(root)),
     registerScan,
     registerSilence,
+    registerExceptions,
     registerNotify,
     registerBrief,
     registerAlerts,
+    registerEvidence,
+    registerIncidentExport,
+    registerMetrics,
     registerImport,
   ]) {
     register(program)

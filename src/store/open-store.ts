@@ -110,7 +110,7 @@ async function openPostgres(options: StoreOptions, connectionString: string): Pr
     engine: 'postgres',
     db,
     ddl: postgresSchemaDialect,
-    events: postgresEventStore(db),
+    events: postgresEventStore(db, pool),
     locks: postgresLocks(pool),
     outbox: postgresOutboxStore(db),
     transaction: (work) => db.transaction().execute(work),

@@ -49,6 +49,28 @@ for (const engine of ENGINES) {
       expect(await ctx.store.events.count()).toBe(5_000)
     })
 
+    it('stores awkward values intact: non-ASCII, NUL characters, nulls, dates before 2000', async () => {
+      const text = '{"CommandLine":"C:\\\\Temp\\\\naïve \\"x\\" 日本 🙂","Bad":"a\\u0000b","tab":"\\t"}'
+      const timestamp = new Date('1999-12-31T23:59:59.999Z')
+      const [seq] = await ctx.store.events.append([
+        buildEvent({
+          timestamp,
+          original: JSON.parse(text),
+          originalJson: text,
+          hostName: null,
+          userName: 'CORP\\émile',
+          processCommandLine: 'cmd.exe /c "a\u0000b"\ttab\nnewline',
+        }),
+      ])
+      const [row] = await ctx.store.events.readAfter(seq! - 1, 1)
+      expect(row!.event_time.toISOString()).toBe(timestamp.toISOString())
+      expect(row!.host_name).toBeNull()
+      expect(row!.user_name).toBe('CORP\\émile')
+      expect(row!.process_command_line).toMatch(/^cmd\.exe \/c "a.b"\ttab\nnewline$/)
+      expect(row!.original).toMatchObject({ CommandLine: 'C:\\Temp\\naïve "x" 日本 🙂', tab: '\t' })
+      expect(String((row!.original as { Bad: string }).Bad)).toMatch(/^a.b$/)
+    })
+
     it('keeps event time and received time apart, to the millisecond', async () => {
       const timestamp = new Date('2026-11-20T08:15:30.123Z')
       const receivedAt = new Date('2026-11-20T08:16:00.456Z')

@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely'
-import type { NormalisedEvent } from '../../core/event.js'
+import type pg from 'pg'
 import type { Database } from '../schema.js'
 import { countEvents, readEventsAfter } from './common.js'
 import type { EventStore } from './event-store.js'
+import { appendByCopy } from './postgres-copy.js'
 
 const DAY_MS = 86_400_000
-const EVENTS_APPEND_LOCK_KEY = 0x5746_4556 // "WFEV"
 
 function dayStart(date: Date): Date {
   return new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS)
@@ -20,7 +20,7 @@ function partitionName(day: Date): string {
  * (`prepareDays`); rows for a day without one land in `events_default`. Retention detaches and
  * drops whole day partitions, then trims the default partition.
  */
-export function postgresEventStore(db: Kysely<Database>): EventStore {
+export function postgresEventStore(db: Kysely<Database>, pool: pg.Pool): EventStore {
   const known = new Set<string>()
 
   async function ensurePartition(day: Date): Promise<void> {
@@ -56,7 +56,7 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
   }
 
   return {
-    append: (events) => (events.length === 0 ? Promise.resolve([]) : insertByUnnest(db, events)),
+    append: (events) => (events.length === 0 ? Promise.resolve([]) : appendByCopy(pool, events)),
     readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
     async prepareDays(days) {
       for (const day of days) await ensurePartition(dayStart(day))
@@ -84,58 +84,4 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
     },
     count: () => countEvents(db),
   }
-}
-
-/**
- * One INSERT … SELECT FROM unnest(arrays) per batch: thirteen parameters whatever the batch
- * size, so PostgreSQL parses and plans once per batch instead of once per row.
- */
-async function insertByUnnest(db: Kysely<Database>, events: readonly NormalisedEvent[]): Promise<number[]> {
-  const size = events.length
-  const columns = {
-    eventTime: new Array<string>(size),
-    receivedAt: new Array<string>(size),
-    source: new Array<string>(size),
-    dataset: new Array<string | null>(size),
-    eventCode: new Array<string | null>(size),
-    hostName: new Array<string | null>(size),
-    userName: new Array<string | null>(size),
-    sourceIp: new Array<string | null>(size),
-    destinationIp: new Array<string | null>(size),
-    processName: new Array<string | null>(size),
-    commandLine: new Array<string | null>(size),
-    original: new Array<string>(size),
-  }
-  for (let row = 0; row < size; row++) {
-    const event = events[row]!
-    columns.eventTime[row] = event.timestamp.toISOString()
-    columns.receivedAt[row] = event.receivedAt.toISOString()
-    columns.source[row] = event.source
-    columns.dataset[row] = event.dataset
-    columns.eventCode[row] = event.eventCode
-    columns.hostName[row] = event.hostName
-    columns.userName[row] = event.userName
-    columns.sourceIp[row] = event.sourceIp
-    columns.destinationIp[row] = event.destinationIp
-    columns.processName[row] = event.processName
-    columns.commandLine[row] = event.processCommandLine
-    // PostgreSQL text cannot hold NUL; JSON escapes it as \u0000, which jsonb also refuses.
-    const json = event.originalJson ?? JSON.stringify(event.original)
-    columns.original[row] = json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json
-  }
-  // Sequence numbers are drawn and committed under one cluster-wide lock, so they become visible
-  // in order: a detector reading `seq > cursor` can never skip a row that commits late.
-  const result = await db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${EVENTS_APPEND_LOCK_KEY})`.execute(trx)
-    return sql<{ seq: number }>`
-    INSERT INTO events (event_time, received_at, source, dataset, event_code, host_name, user_name,
-      source_ip, destination_ip, process_name, process_command_line, original)
-    SELECT * FROM unnest(
-      ${columns.eventTime}::timestamptz[], ${columns.receivedAt}::timestamptz[], ${columns.source}::text[],
-      ${columns.dataset}::text[], ${columns.eventCode}::text[], ${columns.hostName}::text[], ${columns.userName}::text[],
-      ${columns.sourceIp}::text[], ${columns.destinationIp}::text[], ${columns.processName}::text[],
-      ${columns.commandLine}::text[], ${columns.original}::jsonb[])
-    RETURNING seq`.execute(trx)
-  })
-  return result.rows.map((row) => row.seq)
 }

@@ -1,0 +1,298 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Actor, RequestOrigin } from '../auth/actor.js'
+import { appendAudit } from '../auth/audit.js'
+import { NotFoundError, UserError } from '../core/errors.js'
+import {
+  alertTimesByIncident,
+  incidentClock,
+  NO_ALERTS,
+  responseDurations,
+} from '../metrics/incident-clock.js'
+import type { Database, FiveWhy, IncidentRcaRow, IncidentRow, RcaState } from '../store/schema.js'
+import type { Store } from '../store/store.js'
+import { rcaPrefill } from './rca-prefill.js'
+import type { RcaView } from './rca-view.js'
+import { writeTimeline } from './timeline-writer.js'
+
+/** The fields people write; everything else in an RCA is derived or bookkeeping. */
+export interface RcaContent {
+  summary: string
+  impact: string
+  detection: string
+  rootCause: string
+  contributingFactors: string[]
+  fiveWhys: FiveWhy[]
+  wentWell: string[]
+  wentBadly: string[]
+}
+
+export type RcaReviewAction = 'submit' | 'approve' | 'return'
+
+type Trx = Transaction<Database>
+
+const COLUMNS = {
+  summary: 'summary',
+  impact: 'impact',
+  detection: 'detection',
+  rootCause: 'root_cause',
+  contributingFactors: 'contributing_factors',
+  fiveWhys: 'five_whys',
+  wentWell: 'went_well',
+  wentBadly: 'went_badly',
+} as const satisfies Record<keyof RcaContent, keyof IncidentRcaRow>
+const LIST_FIELDS = new Set<keyof RcaContent>(['contributingFactors', 'fiveWhys', 'wentWell', 'wentBadly'])
+
+/**
+ * One root-cause analysis per incident. Pre-filled from the incident on first read; saved with
+ * optimistic concurrency (each save names the version it edits); reviewed draft → in_review →
+ * approved by someone who did not write it. Times, key events and action items are read live.
+ */
+export class RcaService {
+  constructor(private readonly store: Store) {}
+
+  /** The stored RCA, or the pre-filled draft (version 0, not yet saved) when there is none. */
+  async get(incidentId: number): Promise<RcaView> {
+    const db = this.store.db
+    const incident = await loadIncident(db, incidentId)
+    const row = await db
+      .selectFrom('incident_rcas')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .executeTakeFirst()
+    return this.#view(db, incident, row ?? (await rcaPrefill(db, incident)), row !== undefined)
+  }
+
+  /** Saves the pre-filled draft as version 1. */
+  async create(incidentId: number, actor: Actor, origin: RequestOrigin): Promise<RcaView> {
+    const incident = await loadIncident(this.store.db, incidentId)
+    const draft = await rcaPrefill(this.store.db, incident)
+    await this.store.transaction(async (trx) => {
+      const existing = await selectRca(trx, incidentId)
+      if (existing)
+        throw new UserError(
+          'rca_exists',
+          `incident ${incidentId} already has a root-cause analysis (version ${existing.version}): edit it with PATCH`,
+          { status: 409 },
+        )
+      await this.#insert(trx, draft, actor, 1)
+      await writeTimeline(trx, incidentId, {
+        occurredAt: new Date(),
+        kind: 'rca',
+        title: 'Root-cause analysis started',
+        actor: actor.name,
+        refType: 'rca',
+        refId: String(incidentId),
+      })
+      await appendAudit(this.store, trx, actor, origin, {
+        action: 'incident.rca_create',
+        targetType: 'incident',
+        targetId: incidentId,
+      })
+    })
+    return this.get(incidentId)
+  }
+
+  /**
+   * Saves `changes` over version `version` (0 saves the pre-filled draft first). A save over an
+   * RCA in review or approved sends it back to draft: approval covers the text that was read.
+   */
+  async save(
+    incidentId: number,
+    version: number,
+    changes: Partial<RcaContent>,
+    actor: Actor,
+    origin: RequestOrigin,
+  ): Promise<RcaView> {
+    const incident = await loadIncident(this.store.db, incidentId)
+    const prefill = await rcaPrefill(this.store.db, incident)
+    await this.store.transaction(async (trx) => {
+      let before = await selectRca(trx, incidentId)
+      if (before && before.version !== version) throw staleVersion(before.version, version)
+      if (!before && version !== 0) throw staleVersion(0, version)
+      // The pre-filled draft is stored as version 0 and this save makes it version 1.
+      before ??= await this.#insert(trx, prefill, actor, 0)
+      const set: Record<string, unknown> = {}
+      const changed: string[] = []
+      for (const [field, column] of Object.entries(COLUMNS) as [keyof RcaContent, string][]) {
+        const value = changes[field]
+        if (value === undefined) continue
+        changed.push(field)
+        set[column] = LIST_FIELDS.has(field) ? JSON.stringify(value) : value
+      }
+      const reopened = before.state !== 'draft'
+      await trx
+        .updateTable('incident_rcas')
+        .set({
+          ...set,
+          version: before.version + 1,
+          state: 'draft',
+          authors: JSON.stringify([...new Set([...before.authors, actor.name])]),
+          updated_by: actor.name,
+          updated_at: new Date(),
+        })
+        .where('incident_id', '=', incidentId)
+        .where('version', '=', before.version)
+        .execute()
+      await writeTimeline(trx, incidentId, {
+        occurredAt: new Date(),
+        kind: 'rca',
+        title: reopened
+          ? `Root-cause analysis edited (version ${before.version + 1}); back to draft from ${before.state}`
+          : `Root-cause analysis edited (version ${before.version + 1})`,
+        actor: actor.name,
+        refType: 'rca',
+        refId: String(incidentId),
+      })
+      await appendAudit(this.store, trx, actor, origin, {
+        action: 'incident.rca_update',
+        targetType: 'incident',
+        targetId: incidentId,
+        details: {
+          fields: changed,
+          before: { version: before.version, state: before.state },
+          after: { version: before.version + 1, state: 'draft' },
+        },
+      })
+    })
+    return this.get(incidentId)
+  }
+
+  async review(
+    incidentId: number,
+    input: { action: RcaReviewAction; version: number; comment?: string | undefined },
+    actor: Actor,
+    origin: RequestOrigin,
+  ): Promise<RcaView> {
+    await loadIncident(this.store.db, incidentId)
+    await this.store.transaction(async (trx) => {
+      const before = await selectRca(trx, incidentId)
+      if (!before) throw new NotFoundError('root-cause analysis of incident', incidentId)
+      if (before.version !== input.version) throw staleVersion(before.version, input.version)
+      const next = nextState(before.state, input.action)
+      const now = new Date()
+      if (input.action === 'approve' && before.authors.includes(actor.name) && actor.role !== 'admin') {
+        throw new UserError(
+          'own_rca',
+          `you cannot approve a root-cause analysis you wrote (authors: ${before.authors.join(', ')}); ask another analyst to review it, or an admin`,
+          { status: 403 },
+        )
+      }
+      const review =
+        input.action === 'submit'
+          ? {
+              submitted_by: actor.name,
+              submitted_at: now,
+              reviewed_by: null,
+              reviewed_at: null,
+              review_comment: input.comment ?? null,
+            }
+          : { reviewed_by: actor.name, reviewed_at: now, review_comment: input.comment ?? null }
+      await trx
+        .updateTable('incident_rcas')
+        .set({ state: next, ...review })
+        .where('incident_id', '=', incidentId)
+        .execute()
+      const titles: Record<RcaReviewAction, string> = {
+        submit: 'Root-cause analysis submitted for review',
+        approve: 'Root-cause analysis approved',
+        return: 'Root-cause analysis returned to draft',
+      }
+      await writeTimeline(trx, incidentId, {
+        occurredAt: now,
+        kind: 'rca',
+        title: titles[input.action],
+        body: input.comment ?? null,
+        actor: actor.name,
+        flagged: input.action === 'approve',
+        refType: 'rca',
+        refId: String(incidentId),
+      })
+      await appendAudit(this.store, trx, actor, origin, {
+        action: `incident.rca_${input.action}`,
+        targetType: 'incident',
+        targetId: incidentId,
+        details: { version: before.version, before: { state: before.state }, after: { state: next } },
+      })
+    })
+    return this.get(incidentId)
+  }
+
+  async #insert(trx: Trx, draft: IncidentRcaRow, actor: Actor, version: number): Promise<IncidentRcaRow> {
+    const now = new Date()
+    return trx
+      .insertInto('incident_rcas')
+      .values({
+        ...draft,
+        version,
+        contributing_factors: JSON.stringify(draft.contributing_factors),
+        five_whys: JSON.stringify(draft.five_whys),
+        went_well: JSON.stringify(draft.went_well),
+        went_badly: JSON.stringify(draft.went_badly),
+        authors: JSON.stringify([actor.name]),
+        created_by: actor.name,
+        created_at: now,
+        updated_by: actor.name,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  }
+
+  async #view(
+    db: Kysely<Database>,
+    incident: IncidentRow,
+    row: IncidentRcaRow,
+    saved: boolean,
+  ): Promise<RcaView> {
+    const alertTimes = (await alertTimesByIncident(db, [incident.id])).get(incident.id) ?? NO_ALERTS
+    const clock = incidentClock(incident, alertTimes)
+    const keyEvents = await db
+      .selectFrom('incident_timeline')
+      .selectAll()
+      .where('incident_id', '=', incident.id)
+      .where('flagged', '=', true)
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute()
+    const actionItems = await db
+      .selectFrom('incident_tasks')
+      .selectAll()
+      .where('incident_id', '=', incident.id)
+      .where('kind', '=', 'follow_up')
+      .orderBy('id')
+      .execute()
+    return { incident, rca: row, saved, clock, durations: responseDurations(clock), keyEvents, actionItems }
+  }
+}
+
+function nextState(state: RcaState, action: RcaReviewAction): RcaState {
+  const moves: Record<RcaReviewAction, [RcaState, RcaState]> = {
+    submit: ['draft', 'in_review'],
+    approve: ['in_review', 'approved'],
+    return: ['in_review', 'draft'],
+  }
+  const [from, to] = moves[action]
+  if (state !== from)
+    throw new UserError('invalid_rca_state', `cannot ${action} a root-cause analysis that is ${state}`, {
+      status: 409,
+    })
+  return to
+}
+
+function staleVersion(current: number, given: number): UserError {
+  return new UserError(
+    'version_conflict',
+    `the root-cause analysis changed since you read it (you edited version ${given}, it is now version ${current}): reload it and apply your change again`,
+    { status: 409 },
+  )
+}
+
+async function selectRca(trx: Trx, incidentId: number): Promise<IncidentRcaRow | undefined> {
+  return trx.selectFrom('incident_rcas').selectAll().where('incident_id', '=', incidentId).executeTakeFirst()
+}
+
+async function loadIncident(db: Kysely<Database>, id: number): Promise<IncidentRow> {
+  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) throw new NotFoundError('incident', id)
+  return row
+}

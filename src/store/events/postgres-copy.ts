@@ -1,0 +1,151 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { NormalisedEvent } from '../../core/event.js'
+
+const EVENTS_APPEND_LOCK_KEY = 0x5746_4556 // "WFEV"
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1)
+const COLUMN_COUNT = 13
+const JSONB_VERSION = 1
+
+const COPY_EVENTS_SQL = `COPY events (seq, event_time, received_at, source, dataset, event_code, host_name,
+  user_name, source_ip, destination_ip, process_name, process_command_line, original)
+  FROM STDIN (FORMAT binary)`
+
+/**
+ * Appends a batch with one binary COPY. Measured on 2.3 KB Windows events against the former
+ * `INSERT … SELECT FROM unnest(arrays)`: about 3× the rows per second, because nothing is
+ * escaped into array literals on our side or parsed out of them on the server's.
+ *
+ * COPY cannot return generated keys, so sequence numbers are reserved first, under a cluster-wide
+ * advisory lock held to commit: sequences then become visible in order, and a detector reading
+ * `seq > cursor` can never skip a row that commits late.
+ */
+export async function appendByCopy(pool: pg.Pool, events: readonly NormalisedEvent[]): Promise<number[]> {
+  const client = await pool.connect()
+  let failed = false
+  try {
+    await client.query('BEGIN')
+    await client.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_APPEND_LOCK_KEY])
+    // Under the lock no other appender draws from the sequence: take `n` values in one step.
+    const reserved = await client.query<{ last: string }>(
+      "SELECT setval('events_seq', nextval('events_seq') + $1 - 1) AS last",
+      [events.length],
+    )
+    const firstSeq = Number(reserved.rows[0]!.last) - events.length + 1
+    await pipeline(
+      Readable.from([encodeEventsBinary(events, firstSeq)]),
+      client.query(copyFrom(COPY_EVENTS_SQL)),
+    )
+    await client.query('COMMIT')
+    return events.map((_, index) => firstSeq + index)
+  } catch (error) {
+    failed = true
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    // A connection that failed mid-COPY may be in an unknown protocol state: do not reuse it.
+    client.release(failed)
+  }
+}
+
+/** PostgreSQL's binary COPY format: a header, then per row a field count and length-prefixed fields. */
+export function encodeEventsBinary(events: readonly NormalisedEvent[], firstSeq: number): Buffer {
+  const writer = new BinaryWriter(events.length * 3_000)
+  writer.bytes(COPY_SIGNATURE)
+  writer.int32(0) // flags
+  writer.int32(0) // header extension length
+  for (let row = 0; row < events.length; row++) {
+    const event = events[row]!
+    writer.int16(COLUMN_COUNT)
+    writer.int32(8)
+    writer.int64(firstSeq + row)
+    writer.timestamp(event.timestamp)
+    writer.timestamp(event.receivedAt)
+    writer.text(event.source)
+    writer.text(event.dataset)
+    writer.text(event.eventCode)
+    writer.text(event.hostName)
+    writer.text(event.userName)
+    writer.text(event.sourceIp)
+    writer.text(event.destinationIp)
+    writer.text(event.processName)
+    writer.text(event.processCommandLine)
+    // jsonb refuses the escaped NUL character that JSON allows.
+    const json = event.originalJson ?? JSON.stringify(event.original)
+    writer.jsonb(json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json)
+  }
+  writer.int16(-1)
+  return writer.finish()
+}
+
+class BinaryWriter {
+  #buffer: Buffer
+  #offset = 0
+
+  constructor(initialSize: number) {
+    this.#buffer = Buffer.allocUnsafe(Math.max(initialSize, 1_024))
+  }
+
+  #reserve(bytes: number): void {
+    if (this.#offset + bytes <= this.#buffer.length) return
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#offset + bytes))
+    this.#buffer.copy(grown, 0, 0, this.#offset)
+    this.#buffer = grown
+  }
+
+  bytes(value: Buffer): void {
+    this.#reserve(value.length)
+    value.copy(this.#buffer, this.#offset)
+    this.#offset += value.length
+  }
+
+  int16(value: number): void {
+    this.#reserve(2)
+    this.#offset = this.#buffer.writeInt16BE(value, this.#offset)
+  }
+
+  int32(value: number): void {
+    this.#reserve(4)
+    this.#offset = this.#buffer.writeInt32BE(value, this.#offset)
+  }
+
+  int64(value: number): void {
+    this.#reserve(8)
+    this.#offset = this.#buffer.writeBigInt64BE(BigInt(value), this.#offset)
+  }
+
+  /** timestamptz: microseconds since 2000-01-01 UTC. */
+  timestamp(value: Date): void {
+    this.int32(8)
+    this.int64((value.getTime() - POSTGRES_EPOCH_MS) * 1_000)
+  }
+
+  /** A nullable text field. PostgreSQL text cannot hold NUL, so it becomes U+FFFD. */
+  text(value: string | null): void {
+    if (value === null) this.int32(-1)
+    else this.#string(value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value, 0)
+  }
+
+  jsonb(json: string): void {
+    this.#string(json, 1)
+  }
+
+  /** A length-prefixed UTF-8 string, after an optional one-byte version (jsonb's binary form). */
+  #string(value: string, versionByte: 0 | 1): void {
+    const max = value.length * 3 + 5
+    this.#reserve(max)
+    const start = this.#offset
+    let cursor = start + 4
+    if (versionByte) this.#buffer[cursor++] = JSONB_VERSION
+    cursor += this.#buffer.write(value, cursor, 'utf8')
+    this.#buffer.writeInt32BE(cursor - start - 4, start)
+    this.#offset = cursor
+  }
+
+  finish(): Buffer {
+    return this.#buffer.subarray(0, this.#offset)
+  }
+}
