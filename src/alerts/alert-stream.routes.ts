@@ -11,7 +11,6 @@ function frame(event: AlertStreamEvent): string {
 }
 
 export async function alertStreamRoutes(app: App, { services }: AppContext): Promise<void> {
-  const stream = services.alertStream
   const open = new Set<ServerResponse>()
   // Streams never go idle: end them when the server closes, or close would wait for them.
   app.addHook('preClose', async () => {
@@ -32,6 +31,7 @@ export async function alertStreamRoutes(app: App, { services }: AppContext): Pro
     async (request, reply) => {
       const header = request.headers['last-event-id']
       const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.lastEventId
+      const stream = services.alertStream
       reply.hijack()
       const response = reply.raw
       response.writeHead(200, {
