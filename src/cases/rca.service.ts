@@ -111,6 +111,7 @@ export class RcaService {
       if (!before && version !== 0) throw staleVersion(0, version)
       // The pre-filled draft is stored as version 0 and this save makes it version 1.
       before ??= await this.#insert(trx, prefill, actor, 0)
+      const person = await personOf(trx, actor)
       const set: Record<string, unknown> = {}
       const changed: string[] = []
       for (const [field, column] of Object.entries(COLUMNS) as [keyof RcaContent, string][]) {
@@ -126,8 +127,8 @@ export class RcaService {
           ...set,
           version: before.version + 1,
           state: 'draft',
-          authors: JSON.stringify([...new Set([...before.authors, actor.name])]),
-          updated_by: actor.name,
+          authors: JSON.stringify([...new Set([...before.authors, person])]),
+          updated_by: person,
           updated_at: new Date(),
         })
         .where('incident_id', '=', incidentId)
@@ -170,7 +171,8 @@ export class RcaService {
       if (before.version !== input.version) throw staleVersion(before.version, input.version)
       const next = nextState(before.state, input.action)
       const now = new Date()
-      if (input.action === 'approve' && before.authors.includes(actor.name) && actor.role !== 'admin') {
+      const person = await personOf(trx, actor)
+      if (input.action === 'approve' && before.authors.includes(person) && actor.role !== 'admin') {
         throw new UserError(
           'own_rca',
           `you cannot approve a root-cause analysis you wrote (authors: ${before.authors.join(', ')}); ask another analyst to review it, or an admin`,
@@ -180,13 +182,13 @@ export class RcaService {
       const review =
         input.action === 'submit'
           ? {
-              submitted_by: actor.name,
+              submitted_by: person,
               submitted_at: now,
               reviewed_by: null,
               reviewed_at: null,
               review_comment: input.comment ?? null,
             }
-          : { reviewed_by: actor.name, reviewed_at: now, review_comment: input.comment ?? null }
+          : { reviewed_by: person, reviewed_at: now, review_comment: input.comment ?? null }
       await trx
         .updateTable('incident_rcas')
         .set({ state: next, ...review })
@@ -219,6 +221,7 @@ export class RcaService {
 
   async #insert(trx: Trx, draft: IncidentRcaRow, actor: Actor, version: number): Promise<IncidentRcaRow> {
     const now = new Date()
+    const person = await personOf(trx, actor)
     return trx
       .insertInto('incident_rcas')
       .values({
@@ -228,10 +231,10 @@ export class RcaService {
         five_whys: JSON.stringify(draft.five_whys),
         went_well: JSON.stringify(draft.went_well),
         went_badly: JSON.stringify(draft.went_badly),
-        authors: JSON.stringify([actor.name]),
-        created_by: actor.name,
+        authors: JSON.stringify([person]),
+        created_by: person,
         created_at: now,
-        updated_by: actor.name,
+        updated_by: person,
         updated_at: now,
       })
       .returningAll()
@@ -285,6 +288,20 @@ function staleVersion(current: number, given: number): UserError {
     `the root-cause analysis changed since you read it (you edited version ${given}, it is now version ${current}): reload it and apply your change again`,
     { status: 409 },
   )
+}
+
+/**
+ * The person behind an action: a token acts for its owner, so two tokens of one analyst are one
+ * author, and two analysts' tokens with the same name are two.
+ */
+async function personOf(trx: Trx, actor: Actor): Promise<string> {
+  if (actor.userId === null) return actor.name
+  const user = await trx
+    .selectFrom('users')
+    .select('username')
+    .where('id', '=', actor.userId)
+    .executeTakeFirst()
+  return user?.username ?? actor.name
 }
 
 async function selectRca(trx: Trx, incidentId: number): Promise<IncidentRcaRow | undefined> {
