@@ -33,12 +33,19 @@ export interface Me {
   user: User | null
 }
 
-/** SLA fields arrive when the server has alert SLAs; the console shows them only then. */
+export type SlaState = 'ok' | 'at_risk' | 'breached' | 'met'
+export interface SlaClock {
+  state: SlaState
+  dueAt: string
+  /** Negative once late. */
+  remainingMs: number
+  breachedAt: string | null
+}
+/** On alerts when the server runs SLAs: the worst state of the acknowledge and close clocks. */
 export interface AlertSla {
-  ackDueAt?: string | null
-  closeDueAt?: string | null
-  breached?: boolean
-  state?: string
+  state: SlaState
+  ack: SlaClock
+  close: SlaClock
 }
 
 export interface Alert {

@@ -1,4 +1,4 @@
-import { ago, label } from '../format'
+import { label } from '../format'
 import type { AlertSla } from '../types'
 
 export function SeverityBadge({ severity }: { severity: string }) {
@@ -9,15 +9,23 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`status status-${status}`}>{label(status)}</span>
 }
 
-/** The nearest SLA deadline, red once it has passed; nothing when the server sends no SLA. */
+function duration(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000)
+  if (minutes < 60) return `${minutes}m`
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h${minutes % 60 ? ` ${minutes % 60}m` : ''}`
+  return `${Math.floor(minutes / 1440)}d`
+}
+
+/** The clock that matters now: acknowledge until acknowledged, then close; nothing without SLAs. */
 export function SlaCell({ sla, status }: { sla: AlertSla | null | undefined; status: string }) {
-  if (!sla || status === 'closed') return <span className="muted">—</span>
-  const due = status === 'new' ? (sla.ackDueAt ?? sla.closeDueAt) : sla.closeDueAt
-  if (!due) return <span className="muted">—</span>
-  const late = sla.breached || new Date(due).getTime() < Date.now()
+  if (!sla) return <span className="muted">—</span>
+  const clock = status === 'new' && sla.ack.state !== 'met' ? sla.ack : sla.close
+  const name = clock === sla.ack ? 'ack' : 'close'
+  if (clock.state === 'met' || status === 'closed') return <span className="sla sla-met">met</span>
+  const late = clock.remainingMs < 0 || clock.state === 'breached'
   return (
-    <span className={late ? 'sla-late' : 'sla-ok'} title={due}>
-      {late ? `late ${ago(due).replace(' ago', '')}` : ago(due)}
+    <span className={`sla sla-${clock.state}`} title={`${name} due ${clock.dueAt}`}>
+      {name} {late ? `late ${duration(clock.remainingMs)}` : `in ${duration(clock.remainingMs)}`}
     </span>
   )
 }

@@ -25,14 +25,20 @@ interface Props {
 function stack(series: TimeSeries[]): TimeSeries[] {
   const totals: number[] = []
   const stacked = series.map((s) => {
+    // An empty bucket is null, not 0, so no flat sliver of a bar is drawn there.
     const values = s.values.map((value, i) => {
       totals[i] = (totals[i] ?? 0) + (value ?? 0)
-      return totals[i]!
+      return totals[i] === 0 ? null : totals[i]!
     })
     return { ...s, values }
   })
   return stacked.reverse()
 }
+
+/** Counts are whole numbers: ticks at 1, 2, 5, 10 … never 0.5. */
+const COUNT_STEPS = [1, 2, 5]
+  .flatMap((step) => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000].map((scale) => step * scale))
+  .sort((a, b) => a - b)
 
 const AXIS = {
   stroke: '#8b949e',
@@ -54,8 +60,11 @@ export function TimeChart({ times, series: given, height = 180, bars = false, st
         height,
         legend: { show: !stacked, live: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [AXIS, { ...AXIS, size: 44 }],
+        scales: {
+          x: { time: true, range: () => xRange(times) },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+        },
+        axes: [AXIS, { ...AXIS, size: 44, incrs: COUNT_STEPS }],
         series: [
           {},
           ...series.map((s) => ({
@@ -94,6 +103,14 @@ export function TimeChart({ times, series: given, height = 180, bars = false, st
       )}
     </>
   )
+}
+
+/** Half a bucket of room at each end, so the first and last bars are drawn whole. */
+function xRange(times: number[]): [number, number] {
+  const first = times[0] ?? 0
+  const last = times[times.length - 1] ?? first
+  const half = times.length > 1 ? (times[1]! - first) / 2 : 1
+  return [first - half, last + half]
 }
 
 /** Fills the gaps between `since` and `until` so every bucket has a point (zero when nothing came). */

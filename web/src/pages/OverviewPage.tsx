@@ -61,12 +61,7 @@ export function OverviewPage() {
             Alerts raised by severity <span className="count">{chart?.total ?? 0}</span>
           </h2>
           {chart && chart.series.length > 0 ? (
-            <TimeChart
-              times={chart.times}
-              series={chart.series}
-              bars={chart.series.length === 1}
-              height={220}
-            />
+            <TimeChart times={chart.times} series={chart.series} stacked height={220} />
           ) : (
             <p className="muted">No alerts raised in this window.</p>
           )}
