@@ -167,6 +167,8 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
       server.services.rules,
       server.services.silences,
       pino({ level: 'silent' }),
+      // As the node wires it: new and changed alerts go to the live stream the queue listens to.
+      { events: server.services.alertStream },
     )
     await server.services.store.db
       .insertInto('detections')
@@ -240,6 +242,16 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     for (const title of ['Mimikatz command line', 'LSASS memory dump', 'PsExec service install']) {
       await expect.poll(() => page.locator('table.grid tbody').textContent()).toContain(title)
     }
+
+    // A new alert arrives over the live stream, without a reload (the fallback poll is slower
+    // than the wait here).
+    await server.services.store.db
+      .insertInto('detections')
+      .values([detection('rule-schtask', 'Suspicious scheduled task', 'low', 'ws-09')])
+      .execute()
+    await builder.catchUp()
+    await page.getByText('Suspicious scheduled task').waitFor({ timeout: 20_000 })
+    expect(await rows.count()).toBe(4)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'queue.png') })
 
     // Acknowledge the row under the cursor with the keyboard.
