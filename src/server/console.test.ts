@@ -228,8 +228,12 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
   })
 
   it('logs in, acknowledges with a, closes with c and a resolution, and opens an incident from an alert', async () => {
+    // Script errors and console errors (a CSP violation is reported there) fail the test.
     const pageErrors: string[] = []
     page.on('pageerror', (error) => pageErrors.push(error.message))
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('401')) pageErrors.push(message.text())
+    })
 
     await page.goto(`${server.baseUrl}/`)
     await page.fill('input[name=username]', 'admin')
