@@ -4,6 +4,15 @@
  * in its lowercase form. ASCII letters are folded to lowercase and every code unit ≥ 128 shares
  * one symbol, so a scan can only report too much, never miss; every report is confirmed by the
  * rule's own matcher.
+ *
+ * The table is kept small because a scan's cost is its cache misses (the process-creation
+ * CommandLine automaton had 58,000 states × 128 columns, 30 MiB, and a miss per character):
+ * - only the last MAX_INDEXED characters of a literal are indexed (finding them is still
+ *   necessary for the literal; the end of a path or switch is rarer in events than its start,
+ *   `c:\windows\system32\tasks\` vs `c:\windows\syste`);
+ * - columns are the symbols the literals use (one shared column for all others);
+ * - states with outputs are numbered last, so the scan tests `state >= firstOutput` instead of
+ *   loading an output range for every character; transitions hold row offsets, not numbers.
  */
 const ALPHABET = 128
 const OTHER = 127
@@ -11,85 +20,133 @@ const FOLD = new Uint8Array(65_536).fill(OTHER)
 for (let code = 0; code < ALPHABET; code++) FOLD[code] = code >= 65 && code <= 90 ? code + 32 : code
 /** Non-ASCII characters whose lowercase form has ASCII letters (İ → i̇, K → k): scan the lowercase text. */
 const LOWERS_TO_ASCII = /[\u0130\u212a]/
-
-function symbol(code: number): number {
-  return FOLD[code]!
-}
+/** Characters of a literal that are indexed (its suffix). */
+export const MAX_INDEXED = 16
 
 export class LiteralAutomaton {
+  /** Symbol (FOLD value) → column; 0 is the column of every symbol no literal uses. */
+  private readonly columns: Uint8Array
+  /** Row offset of the next state, by row offset of the state + column. */
   private readonly transitions: Int32Array
-  /** Values reported in state s (its own and its suffix states'): outputValues[outputStart[s] … outputStart[s + 1]). */
+  /** Row offset of the first state with outputs (all later states have some). */
+  private readonly firstOutput: number
+  private readonly width: number
+  /** Values reported in state number s: outputValues[outputStart[s - firstState] … +1). */
   private readonly outputStart: Int32Array
   private readonly outputValues: Int32Array
+  /** Values of empty literals: found in every text. */
+  private readonly always: Int32Array
 
   constructor(literals: ReadonlyArray<{ literal: string; value: number }>) {
+    const indexed = literals.map(({ literal, value }) => ({ literal: literal.slice(-MAX_INDEXED), value }))
+    const columns = new Uint8Array(ALPHABET)
+    let width = 1
+    for (const { literal } of indexed) {
+      for (let index = 0; index < literal.length; index++) {
+        const symbol = FOLD[literal.charCodeAt(index)]!
+        if (columns[symbol] === 0) columns[symbol] = width++
+      }
+    }
     const goto: Map<number, number>[] = [new Map()]
     const own: number[][] = [[]]
-    for (const { literal, value } of literals) {
+    const always: number[] = []
+    for (const { literal, value } of indexed) {
+      if (literal === '') {
+        always.push(value)
+        continue
+      }
       let state = 0
       for (let index = 0; index < literal.length; index++) {
-        const next = symbol(literal.charCodeAt(index))
-        let target = goto[state]!.get(next)
+        const column = columns[FOLD[literal.charCodeAt(index)]!]!
+        let target = goto[state]!.get(column)
         if (target === undefined) {
           target = goto.length
           goto.push(new Map())
           own.push([])
-          goto[state]!.set(next, target)
+          goto[state]!.set(column, target)
         }
         state = target
       }
       own[state]!.push(value)
     }
     const count = goto.length
-    const transitions = new Int32Array(count * ALPHABET)
+    // Transitions by state number first; renumbered to row offsets below.
+    const next = new Int32Array(count * width)
     const fail = new Int32Array(count)
     const merged: number[][] = own.map((values) => [...values])
     const queue: number[] = []
-    for (const [next, target] of goto[0]!) {
-      transitions[next] = target
+    for (const [column, target] of goto[0]!) {
+      next[column] = target
       queue.push(target)
     }
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!
       const failState = fail[state]!
       if (merged[failState]!.length > 0) merged[state]!.push(...merged[failState]!)
-      for (let next = 0; next < ALPHABET; next++) {
-        const target = goto[state]!.get(next)
+      for (let column = 0; column < width; column++) {
+        const target = goto[state]!.get(column)
         if (target === undefined) {
-          transitions[state * ALPHABET + next] = transitions[failState * ALPHABET + next]!
+          next[state * width + column] = next[failState * width + column]!
         } else {
-          transitions[state * ALPHABET + next] = target
-          fail[target] = transitions[failState * ALPHABET + next]!
+          next[state * width + column] = target
+          fail[target] = next[failState * width + column]!
           queue.push(target)
         }
       }
     }
-    this.transitions = transitions
     const unique = merged.map((values) => [...new Set(values)])
-    const outputStart = new Int32Array(count + 1)
-    let total = 0
-    unique.forEach((values, state) => {
-      outputStart[state] = total
-      total += values.length
-    })
-    outputStart[count] = total
+    // New numbers: the root stays 0, states without outputs next, states with outputs last.
+    const numbers = new Int32Array(count)
+    let assigned = 1
+    for (let state = 1; state < count; state++) if (unique[state]!.length === 0) numbers[state] = assigned++
+    const firstOutputState = assigned
+    for (let state = 1; state < count; state++) if (unique[state]!.length > 0) numbers[state] = assigned++
+    const transitions = new Int32Array(count * width)
+    for (let state = 0; state < count; state++) {
+      const row = numbers[state]! * width
+      for (let column = 0; column < width; column++) {
+        transitions[row + column] = numbers[next[state * width + column]!]! * width
+      }
+    }
+    const outputCount = count - firstOutputState
+    const outputStart = new Int32Array(outputCount + 1)
+    const values: number[] = []
+    const byNumber: number[][] = new Array(outputCount)
+    for (let state = 1; state < count; state++) {
+      if (unique[state]!.length > 0) byNumber[numbers[state]! - firstOutputState] = unique[state]!
+    }
+    for (let index = 0; index < outputCount; index++) {
+      outputStart[index] = values.length
+      values.push(...byNumber[index]!)
+    }
+    outputStart[outputCount] = values.length
+    this.columns = columns
+    this.width = width
+    this.transitions = transitions
+    this.firstOutput = firstOutputState * width
     this.outputStart = outputStart
-    this.outputValues = Int32Array.from(unique.flat())
+    this.outputValues = Int32Array.from(values)
+    this.always = Int32Array.from(new Set(always))
   }
 
   /** Calls `report` for the value of every literal found in `text` (possibly more than once). */
   scan(original: string, report: (value: number) => void): void {
+    for (let index = 0; index < this.always.length; index++) report(this.always[index]!)
     const text = LOWERS_TO_ASCII.test(original) ? original.toLowerCase() : original
     const transitions = this.transitions
-    const outputStart = this.outputStart
-    const outputValues = this.outputValues
+    const columns = this.columns
+    const firstOutput = this.firstOutput
     const length = text.length
     let state = 0
     for (let index = 0; index < length; index++) {
-      state = transitions[state * ALPHABET + FOLD[text.charCodeAt(index)]!]!
-      const start = outputStart[state]!
-      const end = outputStart[state + 1]!
-      for (let k = start; k < end; k++) report(outputValues[k]!)
+      state = transitions[state + columns[FOLD[text.charCodeAt(index)]!]!]!
+      if (state >= firstOutput) this.reportState(state, report)
     }
+  }
+
+  private reportState(state: number, report: (value: number) => void): void {
+    const number = (state - this.firstOutput) / this.width
+    const end = this.outputStart[number + 1]!
+    for (let index = this.outputStart[number]!; index < end; index++) report(this.outputValues[index]!)
   }
 }

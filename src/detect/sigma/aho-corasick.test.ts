@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { LiteralAutomaton, MAX_INDEXED } from './aho-corasick.js'
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let value = Math.imul(state ^ (state >>> 15), 1 | state)
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+const CHARS = ['a', 'b', 'c', 'A', 'B', '\\', '.', ' ', 'é', 'İ', 'K', 'k', 'i', '\u0307']
+
+function text(next: () => number, length: number): string {
+  let out = ''
+  for (let index = 0; index < length; index++) out += CHARS[Math.floor(next() * CHARS.length)]
+  return out
+}
+
+function reported(automaton: LiteralAutomaton, input: string): Set<number> {
+  const found = new Set<number>()
+  automaton.scan(input, (value) => found.add(value))
+  return found
+}
+
+describe('LiteralAutomaton', () => {
+  it('reports every literal whose lowercase occurs in the lowercase text (random cases)', () => {
+    const next = random(7)
+    for (let round = 0; round < 200; round++) {
+      const literals = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, value) => ({
+        literal: text(next, 1 + Math.floor(next() * 5)).toLowerCase(),
+        value,
+      }))
+      const automaton = new LiteralAutomaton(literals)
+      for (let sample = 0; sample < 20; sample++) {
+        const input = text(next, Math.floor(next() * 40))
+        const found = reported(automaton, input)
+        const lower = input.toLowerCase()
+        for (const { literal, value } of literals) {
+          if (lower.includes(literal)) expect(found.has(value), `${literal} in ${input}`).toBe(true)
+          // Pure ASCII on both sides: the pre-filter is exact.
+          if (!/[^ -~]/.test(literal + input))
+            expect(found.has(value), `${literal} vs ${input}`).toBe(lower.includes(literal))
+        }
+      }
+    }
+  })
+
+  it('indexes a long literal by its suffix: reports it when the suffix occurs', () => {
+    const literal = `head${'x'.repeat(MAX_INDEXED)}`
+    const automaton = new LiteralAutomaton([
+      { literal, value: 1 },
+      { literal: 'abc', value: 2 },
+    ])
+    expect([...reported(automaton, `--${literal}--`)]).toEqual([1])
+    expect([...reported(automaton, `${'X'.repeat(MAX_INDEXED)}-ABC`)].sort()).toEqual([1, 2])
+    expect(reported(automaton, 'x'.repeat(MAX_INDEXED - 1)).size).toBe(0)
+  })
+
+  it('reports an empty literal for every text', () => {
+    const automaton = new LiteralAutomaton([{ literal: '', value: 4 }])
+    expect([...reported(automaton, '')]).toEqual([4])
+  })
+})
