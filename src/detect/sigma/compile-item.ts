@@ -5,6 +5,7 @@ import { type FieldRef, fieldRef } from '../mapping/field-ref.js'
 import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
 import { regexRequiredLiteral } from './regex-literal.js'
+import { regexMinLength } from './regex-min-length.js'
 import {
   ANY_CHARS,
   longestLiteral,
@@ -424,6 +425,9 @@ function regexTest(value: RuleValue, modifiers: ParsedModifiers, where: RuleLoca
       `regular expression "${value.value}" (${reason}); only linear-time (RE2) syntax is accepted`,
     )
   }
+  // A text shorter than any match is rejected without running re2js (see regexMinLength).
+  const minLength = regexMinLength(value.value)
+  if (minLength > 1) return (text) => text.length >= minLength && regex.test(text)
   return (text) => regex.test(text)
 }
 
