@@ -18,7 +18,13 @@ import { DetectionView } from './detection-fields.js'
 import { ExceptionsService } from './exceptions.service.js'
 import { type AlertQuietMetrics, QuietTally } from './quiet-counters.js'
 import type { SilencesService } from './silences.service.js'
-import { groupFingerprint, RuleAlertSettingsService, linkSuppressed, suppressInto, suppressionKey } from './suppression.js'
+import {
+  groupFingerprint,
+  linkSuppressed,
+  RuleAlertSettingsService,
+  suppressInto,
+  suppressionKey,
+} from './suppression.js'
 
 export interface AlertBuilderOptions {
   /** A detection joins an open alert with the same fingerprint last seen within this window. */
@@ -184,15 +190,19 @@ export class AlertBuilder {
         const open = group.suppression
           ? undefined
           : await trx
-          .selectFrom('alerts')
-          .select(['id', 'entities', 'last_seen', 'first_seen'])
-          .where('fingerprint', '=', group.fingerprint)
-          .where('status', '!=', 'closed')
-          .where('merged_into', 'is', null)
-          .where('last_seen', '>=', new Date(group.first.getTime() - (group.dedupWindowMs ?? this.#window)))
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst()
+              .selectFrom('alerts')
+              .select(['id', 'entities', 'last_seen', 'first_seen'])
+              .where('fingerprint', '=', group.fingerprint)
+              .where('status', '!=', 'closed')
+              .where('merged_into', 'is', null)
+              .where(
+                'last_seen',
+                '>=',
+                new Date(group.first.getTime() - (group.dedupWindowMs ?? this.#window)),
+              )
+              .orderBy('id', 'desc')
+              .limit(1)
+              .executeTakeFirst()
         let alertId: number
         if (open) {
           alertId = open.id
@@ -210,7 +220,12 @@ export class AlertBuilder {
           updated += 1
           announced.push([
             'alert.updated',
-            { alertId, changes: ['count'], countAdded: group.events.length, lastSeen: group.last.toISOString() },
+            {
+              alertId,
+              changes: ['count'],
+              countAdded: group.events.length,
+              lastSeen: group.last.toISOString(),
+            },
           ])
           tally.add('deduplicated', group.ruleId, group.detections.length)
         } else {
