@@ -12,6 +12,7 @@ import { RuleAlertSettingsService } from '../alerts/suppression.js'
 import { SessionsService } from '../auth/sessions.service.js'
 import { TokensService } from '../auth/tokens.service.js'
 import { UsersService } from '../auth/users.service.js'
+import { BriefScheduleService } from '../brief/brief-schedule.service.js'
 import { BriefService } from '../brief/brief.service.js'
 import { CaseItemsService } from '../cases/case-items.service.js'
 import { EvidenceService } from '../cases/evidence.service.js'
@@ -69,6 +70,7 @@ export interface Services {
   templates: TemplatesService
   incidentUpdate: IncidentUpdateService
   brief: BriefService
+  briefSchedules: BriefScheduleService
   channels: ChannelsService
   notifyRoutes: RoutesService
   notifications: NotificationsService
@@ -128,8 +130,14 @@ export function createServices(
         : ensureSecretKey({ dataDir: config.dataDir ?? './data' }, logger),
     ))
   const notifyRoutes = new RoutesService(store)
+  const brief = new BriefService(store)
   const alertStream = new AlertStream()
   const rca = new RcaService(store)
+  const evidence = new EvidenceService(
+    store,
+    new EvidenceFiles(path.join(config.dataDir ?? './data', 'evidence')),
+    config.evidenceMaxBytes ?? SETTINGS.evidenceMaxBytes.default,
+  )
   return {
     store,
     users: new UsersService(store),
@@ -156,14 +164,11 @@ export function createServices(
     templates: new TemplatesService(store),
     incidentUpdate: new IncidentUpdateService(store),
     rca,
-    reports: new ReportService(store, rca, new ReportTemplates(config.reportTemplatesDir)),
+    reports: new ReportService(store, rca, new ReportTemplates(config.reportTemplatesDir), evidence),
     responseMetrics: new ResponseMetricsService(store),
-    evidence: new EvidenceService(
-      store,
-      new EvidenceFiles(path.join(config.dataDir ?? './data', 'evidence')),
-      config.evidenceMaxBytes ?? SETTINGS.evidenceMaxBytes.default,
-    ),
-    brief: new BriefService(store),
+    evidence,
+    brief,
+    briefSchedules: new BriefScheduleService(store, brief),
     rules: new RuleCatalog(
       store,
       config.rulesDirs ?? [BUNDLED_RULES_DIR],

@@ -49,6 +49,15 @@ export interface ReportModel {
   tasks: { title: string; owner: string | null; dueAt: string | null; status: string }[]
   followUps: { id: number; title: string; owner: string | null; dueAt: string | null; status: string }[]
   observables: { type: string; value: string; ioc: boolean; tlp: string }[]
+  evidence: {
+    id: number
+    name: string
+    sha256: string
+    size: string
+    acquiredBy: string
+    acquiredAt: string
+    verified: string
+  }[]
   notes: { author: string; createdAt: string; edited: boolean; body: string }[]
   rca: RcaModel | null
 }
@@ -88,6 +97,18 @@ export function durationText(ms: number | null): string {
     .join(' ')
 }
 
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return `${value.toFixed(1)} ${units[unit]}`
+}
+
 export async function buildReportModel(
   db: Kysely<Database>,
   view: RcaView,
@@ -95,7 +116,7 @@ export async function buildReportModel(
 ): Promise<ReportModel> {
   const { incident, clock } = view
   const id = incident.id
-  const [alerts, timeline, tasks, observables, notes] = await Promise.all([
+  const [alerts, timeline, tasks, observables, notes, evidence] = await Promise.all([
     db
       .selectFrom('alerts')
       .selectAll()
@@ -114,6 +135,7 @@ export async function buildReportModel(
     db.selectFrom('incident_tasks').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
     db.selectFrom('incident_observables').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
     db.selectFrom('incident_notes').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('incident_evidence').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
   ])
   const durations: ResponseDurations = responseDurations(clock)
   const at = (date: Date | null) => utc(date) ?? '–'
@@ -173,6 +195,17 @@ export async function buildReportModel(
         status: task.status,
       })),
     observables: observables.map((row) => ({ type: row.type, value: row.value, ioc: row.ioc, tlp: row.tlp })),
+    evidence: evidence.map((item) => ({
+      id: item.id,
+      name: item.name,
+      sha256: item.sha256,
+      size: byteSize(Number(item.size_bytes)),
+      acquiredBy: item.acquired_by,
+      acquiredAt: at(item.acquired_at),
+      verified: item.last_verified_at
+        ? `${item.last_verify_result ?? 'unknown'} (${at(item.last_verified_at)})`
+        : 'not yet',
+    })),
     notes: notes.map((note) => ({
       author: note.author,
       createdAt: at(note.created_at),

