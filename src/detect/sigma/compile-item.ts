@@ -4,7 +4,7 @@ import { LEAF_SEPARATOR, scalarText } from '../mapping/event-view.js'
 import { type FieldRef, fieldRef } from '../mapping/field-ref.js'
 import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
-import { regexRequiredLiteral } from './regex-literal.js'
+import { regexRequiredLiteral, regexRequiredSymbols } from './regex-literal.js'
 import { regexMinLength } from './regex-min-length.js'
 import {
   ANY_CHARS,
@@ -425,8 +425,11 @@ function regexTest(value: RuleValue, modifiers: ParsedModifiers, where: RuleLoca
       `regular expression "${value.value}" (${reason}); only linear-time (RE2) syntax is accepted`,
     )
   }
-  // A text shorter than any match is rejected without running re2js (see regexMinLength).
+  // Necessary conditions checked natively before running re2js (most texts fail them): the
+  // length of the shortest match (regexMinLength) and a caseless literal (regexRequiredSymbols).
   const minLength = regexMinLength(value.value)
+  const symbols = regexRequiredSymbols(value.value)
+  if (symbols !== '') return (text) => text.length >= minLength && text.includes(symbols) && regex.test(text)
   if (minLength > 1) return (text) => text.length >= minLength && regex.test(text)
   return (text) => regex.test(text)
 }

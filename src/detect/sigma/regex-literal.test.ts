@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { regexRequiredLiteral } from './regex-literal.js'
+import { regexRequiredLiteral, regexRequiredSymbols } from './regex-literal.js'
 
 describe('regexRequiredLiteral', () => {
   it.each([
@@ -18,5 +18,20 @@ describe('regexRequiredLiteral', () => {
     ['x{10}yyy', 'yyy'],
   ])('%s → %s', (pattern, literal) => {
     expect(regexRequiredLiteral(pattern)).toBe(literal)
+  })
+})
+
+describe('regexRequiredSymbols', () => {
+  it.each([
+    ['\\w+`(?:\\w+|-|.)`[\\w+|\\s]', '`'],
+    ['"(?:\\{\\d\\})+"\\s*-f', '"'],
+    ['(?i)\\$\\{`?e`?n`?v`?:`?p`?a`?t`?h`?\\}', '${'],
+    ['(?i)\\$\\{env:path\\}', '${'],
+    ['C:\\\\Temp\\\\[0-9]+\\.dll', ':\\'],
+    ['powershell', ''],
+    ['a|b\\$', ''],
+    ['x\\d{3}', ''],
+  ])('%s → %s', (pattern, symbols) => {
+    expect(regexRequiredSymbols(pattern)).toBe(symbols)
   })
 })

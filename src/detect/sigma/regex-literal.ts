@@ -4,11 +4,33 @@
  * literal pre-filter. Returns '' when none can be proven; the result is lowercase.
  */
 export function regexRequiredLiteral(pattern: string): string {
-  if (hasTopLevelAlternation(pattern)) return ''
   let best = ''
+  for (const run of literalRuns(pattern)) if (run.length > best.length) best = run
+  return best.toLowerCase()
+}
+
+/**
+ * The longest run of ASCII characters without case (`\`, `${`, `"`) that every match contains,
+ * or ''. Case flags cannot change such characters, so `text.includes(run)` is a necessary
+ * condition for the regex to match the text as is, checked before running the regex.
+ */
+export function regexRequiredSymbols(pattern: string): string {
+  let best = ''
+  for (const run of literalRuns(pattern)) {
+    for (const segment of run.split(/[^\x20-\x40\x5b-\x60\x7b-\x7e]+/)) {
+      if (segment.length > best.length) best = segment
+    }
+  }
+  return best
+}
+
+/** The literal runs of the top-level concatenation, in the pattern's own case. */
+function literalRuns(pattern: string): string[] {
+  if (hasTopLevelAlternation(pattern)) return []
+  const runs: string[] = []
   let run = ''
   const endRun = () => {
-    if (run.length > best.length) best = run
+    if (run.length > 0) runs.push(run)
     run = ''
   }
   for (let index = 0; index < pattern.length; index++) {
@@ -44,7 +66,7 @@ export function regexRequiredLiteral(pattern: string): string {
     if (after === '+') endRun()
   }
   endRun()
-  return best.toLowerCase()
+  return runs
 }
 
 function hasTopLevelAlternation(pattern: string): boolean {
