@@ -6,7 +6,7 @@
  * then calls GET /api/v1/alerts on a real server over loopback for each query path the console
  * uses and reports p50/p95 per path. Target: p95 under 100 ms on both engines.
  * Env: BENCH_ALERTS (default 1e6), BENCH_ROUNDS (measured calls per path, default 60),
- * BENCH_ENGINES (default duckdb,postgres).
+ * BENCH_ENGINES (default duckdb,postgres), BENCH_KEEP=1 (keep the seeded database to inspect).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -25,6 +25,8 @@ import { percentile } from './support/samples.js'
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 1_000_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60)
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',') as Engine[]
+/** Keep the seeded database for EXPLAIN (BENCH_KEEP=1); dropped otherwise. */
+const KEEP = process.env.BENCH_KEEP === '1'
 const RULES = 300
 const HOSTS = 5_000
 const USERS = 2_000
@@ -74,8 +76,9 @@ const SEED_SQL: Record<
 
 function seedStatement(engine: Engine): string {
   const s = SEED_SQL[engine]
-  // Rules and hosts are skewed (a few noisy ones make most alerts), as on a real floor; 70% of the
-  // history is closed, recent alerts are mostly open.
+  // Rules and hosts are skewed (a few noisy ones make most alerts), as on a real floor; alerts are
+  // inserted in the order they were raised (ids follow time); most history is closed, recent
+  // alerts are mostly open.
   return `
   INSERT INTO alerts (fingerprint, kind, rule_id, rule_title, severity, risk_score, status, resolution,
     close_comment, assignee, tags, tactics, techniques, description, refs, false_positives, entities,
@@ -112,7 +115,7 @@ function seedStatement(engine: Engine): string {
           CAST(floor(u_analyst * ${ANALYSTS}) AS INTEGER) AS analyst, u_status, u_open, u_age, u_count, u_last
         FROM (
           SELECT i, random() AS u_rule, random() AS u_host, random() AS u_user, random() AS u_analyst,
-            random() AS u_status, random() AS u_open, random() AS u_age, random() AS u_count, random() AS u_last
+            random() AS u_status, random() AS u_open, (${ALERTS} - i) / ${ALERTS}.0 AS u_age, random() AS u_count, random() AS u_last
           FROM ${s.rows}
         ) AS draws
       ) AS picked
@@ -153,7 +156,8 @@ async function openBenchStore(engine: Engine): Promise<{ store: Store; close(): 
       store,
       async close() {
         await store.close()
-        rmSync(dir, { recursive: true, force: true })
+        if (KEEP) process.stdout.write(`  kept ${dir}\n`)
+        else rmSync(dir, { recursive: true, force: true })
       },
     }
   }
@@ -163,7 +167,8 @@ async function openBenchStore(engine: Engine): Promise<{ store: Store; close(): 
     store,
     async close() {
       await store.close()
-      await drop()
+      if (KEEP) process.stdout.write(`  kept ${url}\n`)
+      else await drop()
     },
   }
 }

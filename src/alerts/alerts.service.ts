@@ -68,6 +68,8 @@ export class AlertsService {
     query = query.where((eb) => eb.and(AlertsService.conditions(eb, filter)))
     if (page.cursor) {
       const decoded = decodeCursor(page.cursor)
+      // The plain bound first: an index range both engines can start from, past earlier pages.
+      query = query.where(column, direction === 'desc' ? '<=' : '>=', decoded.value as never)
       query = query.where((eb) =>
         eb.or([
           eb(column, direction === 'desc' ? '<' : '>', decoded.value as never),

@@ -19,4 +19,5 @@ export const duckdbSchemaDialect: SchemaDialect = {
       )`)
       .execute(db)
   },
+  async createAlertListIndexes() {},
 }

@@ -9,4 +9,11 @@ export interface SchemaDialect {
   readonly jsonType: string
   /** Creates the events table (partitioned by day on PostgreSQL). */
   createEventsTable(db: Kysely<unknown>): Promise<void>
+  /**
+   * Indexes for the alert list's filters and sorts (migration 011). PostgreSQL: B-trees that walk
+   * each sort order within a filter, and statistics on lower(rule_title) so free-text estimates
+   * hold. DuckDB: none; its ART indexes only help point lookups and cost memory and insert time,
+   * while its scans skip row groups by min/max (alerts are appended in time order).
+   */
+  createAlertListIndexes(db: Kysely<unknown>): Promise<void>
 }

@@ -30,4 +30,5 @@ export async function up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
   )`.execute(db)
   await sql`CREATE INDEX alert_sla_ack_due_idx ON alert_sla (ack_due_at)`.execute(db)
   await sql`CREATE INDEX alert_sla_close_due_idx ON alert_sla (close_due_at)`.execute(db)
+  await ddl.createAlertListIndexes(db)
 }
