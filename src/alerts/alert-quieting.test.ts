@@ -77,7 +77,7 @@ for (const engine of ENGINES) {
       const alerts = await alertsOf(ruleId)
       expect(alerts).toHaveLength(4)
       const held = alerts.find((alert) => alert.suppressedCount > 0)!
-      expect(held).toMatchObject({ suppressedCount: 41, count: 1 })
+      expect(held).toMatchObject({ suppressedCount: 41, count: 1, suppressedUntil: at(62).toISOString() })
       expect(held.entities.users).toEqual(['CORP\\bob'])
       expect(alerts.find((alert) => alert.entities.users?.includes('CORP\\carol'))?.suppressedCount).toBe(0)
 

@@ -33,6 +33,8 @@ export const alertSchema = z.object({
   suppressedCount: z.number(),
   /** Set when the alert was merged into another (closed as a duplicate). */
   mergedInto: z.number().nullable(),
+  /** While this alert holds its rule's suppression window, until when. */
+  suppressedUntil: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   acknowledgedAt: z.string().nullable(),
@@ -69,6 +71,7 @@ export function toPublicAlert(row: AlertRow, sla?: SlaView): z.infer<typeof aler
     count: Number(row.event_count),
     suppressedCount: Number(row.suppressed_count),
     mergedInto: row.merged_into,
+    suppressedUntil: row.suppressed_until?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
