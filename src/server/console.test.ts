@@ -258,6 +258,12 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     expect(await rows.count()).toBe(4)
     await page.screenshot({ path: path.join(SCREENSHOTS, 'queue.png') })
 
+    // ? lists the keys; Escape closes the list and the queue's keys work again.
+    await page.keyboard.press('?')
+    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor()
+    await page.keyboard.press('Escape')
+    await page.locator('dialog[open]').waitFor({ state: 'detached' })
+
     // Acknowledge the row under the cursor with the keyboard.
     const firstId = Number(await rows.nth(0).getAttribute('data-alert-id'))
     await page.keyboard.press('a')

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, post, whenLoggedOut } from './api'
-import { useGoTo } from './keys'
+import { KeysHelp } from './components/KeysHelp'
+import { PasswordDialog } from './components/PasswordDialog'
+import { useGoTo, useHotkeys } from './keys'
 import { AlertDetailPage } from './pages/AlertDetailPage'
 import { AlertQueuePage } from './pages/AlertQueuePage'
 import { BriefPage } from './pages/BriefPage'
@@ -49,6 +51,8 @@ export function App() {
     loadMe()
   }, [loadMe])
 
+  const [dialog, setDialog] = useState<'keys' | 'password' | null>(null)
+  useHotkeys({ '?': () => setDialog('keys') }, Boolean(me) && dialog === null)
   useGoTo(Object.fromEntries(NAV.map((item) => [item.key, () => navigate(item.to)])), Boolean(me))
 
   if (me === undefined) return <div className="splash">Loading…</div>
@@ -74,15 +78,38 @@ export function App() {
         ))}
         <div className="sidebar-foot">
           <span title={me.role}>{me.name}</span>
+          <button type="button" className="link" onClick={() => setDialog('password')}>
+            Password
+          </button>
           <button type="button" className="link" onClick={logout}>
             Log out
           </button>
-          <div className="hint">g then a/i/b/o/s/r</div>
+          <button type="button" className="link" onClick={() => setDialog('keys')}>
+            Keys <kbd>?</kbd>
+          </button>
         </div>
       </nav>
       <main className="content">
+        {me.user?.mustChangePassword && (
+          <div className="banner">
+            This account still has its first password.{' '}
+            <button type="button" className="link" onClick={() => setDialog('password')}>
+              Change it now
+            </button>
+          </div>
+        )}
         <Page path={path} me={me} />
       </main>
+      {dialog === 'keys' && <KeysHelp onClose={() => setDialog(null)} />}
+      {dialog === 'password' && (
+        <PasswordDialog
+          onCancel={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null)
+            loadMe()
+          }}
+        />
+      )}
     </div>
   )
 }

@@ -25,6 +25,7 @@ export interface User {
   username: string
   displayName: string | null
   role: string
+  mustChangePassword: boolean
 }
 export interface Me {
   type: string

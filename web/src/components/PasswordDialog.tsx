@@ -1,0 +1,70 @@
+import { useState } from 'react'
+import { post } from '../api'
+import { Dialog } from './Dialog'
+
+/** Change your own password; the server checks the current one and the new one's strength. */
+export function PasswordDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
+  const [currentPassword, setCurrent] = useState('')
+  const [newPassword, setNew] = useState('')
+  const [repeat, setRepeat] = useState('')
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const submit = async () => {
+    if (newPassword !== repeat) {
+      setError('the two new passwords differ')
+      return
+    }
+    setBusy(true)
+    try {
+      await post('/auth/password', { currentPassword, newPassword })
+      onDone()
+    } catch (reason) {
+      setError(reason instanceof Error ? reason.message : String(reason))
+      setBusy(false)
+    }
+  }
+  return (
+    <Dialog
+      title="Change your password"
+      submitLabel="Change"
+      onSubmit={submit}
+      onClose={onCancel}
+      busy={busy}
+      error={error}
+    >
+      <label>
+        Current password
+        <input
+          type="password"
+          name="current"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={(e) => setCurrent(e.target.value)}
+          required
+        />
+      </label>
+      <label>
+        New password
+        <input
+          type="password"
+          name="new"
+          autoComplete="new-password"
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+          required
+        />
+      </label>
+      <label>
+        New password again
+        <input
+          type="password"
+          name="repeat"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          required
+        />
+      </label>
+    </Dialog>
+  )
+}
