@@ -29,4 +29,9 @@ export interface NormalisedEvent {
    * as is, byte for byte, and it spares the ingest path a second JSON.stringify.
    */
   originalJson?: string
+  /**
+   * What the input's envelope said about the event beyond its content (Splunk HEC `sourcetype`,
+   * `source`, `index` and indexed fields; an Elasticsearch bulk action's `_index` and `_id`).
+   */
+  labels?: Record<string, string>
 }

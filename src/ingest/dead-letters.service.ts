@@ -3,6 +3,8 @@ import { appendAudit } from '../auth/audit.js'
 import type { NormalisedEvent } from '../core/event.js'
 import type { DeadLetterRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { applyFraming, framingFromContext } from './ingest.service.js'
+import { AUTO_PARSER } from './parsers/registry.js'
 import type { IngestQueue } from './pipeline/ingest-queue.js'
 import type { ParseRecord } from './pipeline/parse-port.js'
 import type { SourcesService } from './sources.service.js'
@@ -19,6 +21,16 @@ export interface ReplayResult {
   replayed: number
   stillFailing: number
   events: number
+}
+
+/** The stored context: JSON text on DuckDB, an object on PostgreSQL. */
+function parseContext(context: unknown): unknown {
+  if (typeof context !== 'string') return context
+  try {
+    return JSON.parse(context)
+  } catch {
+    return undefined
+  }
 }
 
 function decodeRaw(row: DeadLetterRow): string {
@@ -67,14 +79,17 @@ export class DeadLettersService {
     for (const row of rows) {
       const source = await this.sources.resolve(row.source)
       const raw = decodeRaw(row)
+      const framing = framingFromContext(parseContext(row.context))
+      const parser = source?.parser ?? row.parser ?? undefined
       const outcome = this.parse({
         raw,
         source: row.source,
-        parser: source?.parser ?? row.parser ?? undefined,
+        parser: parser === AUTO_PARSER ? (framing?.parser ?? parser) : parser,
         receivedAt: row.received_at,
         timezone: source?.timezone,
       })
       if ('events' in outcome) {
+        for (const event of outcome.events) if (framing) applyFraming(event, framing, row.received_at)
         events.push(...outcome.events)
         recovered.push(row.id)
       } else {

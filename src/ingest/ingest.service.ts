@@ -1,6 +1,7 @@
 import type { NormalisedEvent } from '../core/event.js'
 import type { SourceRow } from '../store/schema.js'
 import type { IngestMetrics } from './ingest.metrics.js'
+import { AUTO_PARSER } from './parsers/registry.js'
 import type { NewDeadLetter } from './pipeline/dead-letter.js'
 import type { IngestQueue } from './pipeline/ingest-queue.js'
 import type { ParseRecord } from './pipeline/parse-port.js'
@@ -23,6 +24,10 @@ export interface RecordFraming {
   defaults?: { timestamp?: Date; hostName?: string }
   /** The content is unusable before any parsing: kept as a dead letter with this reason. */
   rejected?: string
+  /** Envelope metadata kept beside the event (HEC `sourcetype`, bulk `_id` …). */
+  labels?: Record<string, string>
+  /** The parser the envelope points at (a Splunk sourcetype), used when the source's is `auto`. */
+  parser?: string
 }
 
 export type RecordResult = { ok: true; events: number } | { ok: false; reason: string }
@@ -71,14 +76,13 @@ export class IngestService {
         : this.parse({
             raw: record.raw,
             source: source.name,
-            parser: source.parser,
+            parser: source.parser === AUTO_PARSER ? (record.framing?.parser ?? source.parser) : source.parser,
             receivedAt,
             timezone: source.timezone,
           })
       if ('events' in outcome) {
-        const defaults = record.framing?.defaults
         for (const event of outcome.events) {
-          if (defaults) fillDefaults(event, defaults, receivedAt)
+          if (record.framing) applyFraming(event, record.framing, receivedAt)
           events.push(event)
         }
         records.push({ ok: true, events: outcome.events.length })
@@ -95,6 +99,7 @@ export class IngestService {
           reason,
           location: record.location,
           raw: typeof record.raw === 'string' ? record.raw : JSON.stringify(record.raw),
+          ...(record.framing && !record.framing.rejected ? { context: framingContext(record.framing) } : {}),
         })
       }
     }
@@ -116,6 +121,12 @@ export class IngestService {
   }
 }
 
+/** Fills what the parser left empty from the input's framing, and keeps its labels beside the event. */
+export function applyFraming(event: NormalisedEvent, framing: RecordFraming, receivedAt: Date): void {
+  if (framing.defaults) fillDefaults(event, framing.defaults, receivedAt)
+  if (framing.labels) event.labels = framing.labels
+}
+
 /** Fills what the parser left empty from the input's framing, in the typed fields and the ECS view. */
 function fillDefaults(
   event: NormalisedEvent,
@@ -134,4 +145,45 @@ function fillDefaults(
         ? { ...host, name: defaults.hostName }
         : { name: defaults.hostName }
   }
+}
+
+/** The framing a dead letter keeps, so that a replay after a parser fix treats it as the live input did. */
+export function framingContext(framing: RecordFraming): Record<string, unknown> {
+  const { defaults, labels, parser } = framing
+  return {
+    framing: {
+      ...(defaults
+        ? {
+            defaults: {
+              ...(defaults.timestamp ? { timestamp: defaults.timestamp.toISOString() } : {}),
+              ...(defaults.hostName ? { hostName: defaults.hostName } : {}),
+            },
+          }
+        : {}),
+      ...(labels ? { labels } : {}),
+      ...(parser ? { parser } : {}),
+    },
+  }
+}
+
+/** The inverse of framingContext, for a dead letter's stored context (anything else is ignored). */
+export function framingFromContext(context: unknown): RecordFraming | undefined {
+  if (context === null || typeof context !== 'object') return undefined
+  const framing = (context as { framing?: unknown }).framing
+  if (framing === null || typeof framing !== 'object') return undefined
+  const { defaults, labels, parser } = framing as Record<string, unknown>
+  const result: RecordFraming = {}
+  if (defaults !== null && typeof defaults === 'object') {
+    const { timestamp, hostName } = defaults as Record<string, unknown>
+    result.defaults = {
+      ...(typeof timestamp === 'string' ? { timestamp: new Date(timestamp) } : {}),
+      ...(typeof hostName === 'string' ? { hostName } : {}),
+    }
+  }
+  if (labels !== null && typeof labels === 'object')
+    result.labels = Object.fromEntries(
+      Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    )
+  if (typeof parser === 'string') result.parser = parser
+  return result
 }

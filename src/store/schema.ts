@@ -18,6 +18,8 @@ export interface EventsTable {
   process_name: string | null
   process_command_line: string | null
   original: Json
+  /** The input envelope's metadata (HEC sourcetype, bulk _id …): a flat object of strings, or null. */
+  labels: Json | null
 }
 
 export type Role = 'viewer' | 'analyst' | 'engineer' | 'admin'

@@ -158,6 +158,13 @@ async function submitGroup(
       // Elasticsearch documents are JSON objects; anything else is kept as a dead letter, unparsed.
       if (!document.trimStart().startsWith('{'))
         record.framing = { rejected: 'an Elasticsearch document must be a JSON object' }
+      else if (operation.index || operation.id)
+        record.framing = {
+          labels: {
+            ...(operation.index ? { _index: operation.index } : {}),
+            ...(operation.id ? { _id: operation.id } : {}),
+          },
+        }
       return record
     })
     const result = await context.services.ingest.submit({ source, input: 'bulk', records, bytes })

@@ -70,7 +70,10 @@ for (const engine of ENGINES) {
       ]
       const stats = await client.helpers.bulk({
         datasource: documents,
-        onDocument: () => ({ index: { _index: 'winlogs-2026.11.22' } }),
+        onDocument: (document) =>
+          (document as { EventID?: number }).EventID === 4624
+            ? { create: { _index: 'winlogs-2026.11.22', _id: 'logon-4624' } }
+            : { index: { _index: 'winlogs-2026.11.22' } },
         onDrop: (item) => dropped.push(item as unknown as Dropped),
         retries: 0,
       })
@@ -93,6 +96,9 @@ for (const engine of ENGINES) {
       expect(events.map((event) => event.event_code)).toEqual(['4625', '4624', '4634'])
       expect(events[0]!.event_time.toISOString()).toBe('2026-11-22T10:00:00.000Z')
       expect(events[2]!.host_name).toBe('dc02')
+      // The action's index and id stay beside the event as labels.
+      expect(events[0]!.labels).toEqual({ _index: 'winlogs-2026.11.22' })
+      expect(events[1]!.labels).toEqual({ _index: 'winlogs-2026.11.22', _id: 'logon-4624' })
       const letters = (await (
         await server.request('/api/v1/dead-letters?source=winlogs', { token: engineerToken })
       ).json()) as { items: { raw: string; reason: string; location: string }[] }

@@ -2,6 +2,7 @@ import type { RawRecord } from '../ingest.service.js'
 import { toSourceName } from '../source-name.js'
 import { splitJsonObjects } from './event-stream.js'
 import { HEC, HecError } from './hec-errors.js'
+import { parserForSourcetype } from './sourcetypes.js'
 
 /** Splunk's default index: where a person's token writes when an event names none. */
 export const DEFAULT_INDEX = 'main'
@@ -18,7 +19,8 @@ export interface HecBatch {
  * has no event (12) or a blank one (13), or names an unusable index (7): the sender still has
  * the batch and may fix and resend it without duplicates. The parser gets the `event` itself, an
  * object or a string; `time` (epoch seconds) and `host` fill what the parser does not find.
- * `sourcetype`, `source` and `fields` are not kept yet.
+ * `sourcetype`, `source`, `index` and the indexed `fields` are kept as the event's labels, and a
+ * known sourcetype chooses the parser when the source's parser is `auto`.
  *
  * @param boundSource the source a source token writes to: `index` is then ignored.
  */
@@ -33,12 +35,20 @@ export function readHecEvents(text: string, boundSource: string | undefined): He
     const sourceName = boundSource ?? indexSource(envelope.index, eventNumber)
     const record: RawRecord = { raw: eventRecord(envelope.event), location: `event ${eventNumber}` }
     const timestamp = eventTime(envelope.time, eventNumber)
-    if (timestamp || envelope.host) {
+    const labels = envelopeLabels(envelope, eventNumber)
+    const parser = parserForSourcetype(envelope.sourcetype)
+    if (timestamp || envelope.host || labels || parser) {
       record.framing = {
-        defaults: {
-          ...(timestamp ? { timestamp } : {}),
-          ...(envelope.host ? { hostName: envelope.host } : {}),
-        },
+        ...(timestamp || envelope.host
+          ? {
+              defaults: {
+                ...(timestamp ? { timestamp } : {}),
+                ...(envelope.host ? { hostName: envelope.host } : {}),
+              },
+            }
+          : {}),
+        ...(labels ? { labels } : {}),
+        ...(parser ? { parser } : {}),
       }
     }
     const group = groups.get(sourceName)
@@ -53,6 +63,71 @@ interface Envelope {
   time: unknown
   host: string | undefined
   index: string | undefined
+  source: string | undefined
+  sourcetype: string | undefined
+  fields: unknown
+}
+
+const MAX_LABELS = 64
+const MAX_LABEL_KEY = 128
+const MAX_LABEL_VALUE = 4_096
+
+/**
+ * HEC's `sourcetype`, `source`, `index` and indexed `fields` (string, number or boolean values,
+ * or lists of them) as flat string labels; `fields.<name>` for the indexed fields.
+ */
+export function envelopeLabels(
+  envelope: Pick<Envelope, 'index' | 'source' | 'sourcetype' | 'fields'>,
+  eventNumber: number,
+): Record<string, string> | undefined {
+  const labels: Record<string, string> = {}
+  if (envelope.sourcetype) labels.sourcetype = envelope.sourcetype
+  if (envelope.source) labels.source = envelope.source
+  if (envelope.index) labels.index = envelope.index
+  const { fields } = envelope
+  if (fields !== undefined && fields !== null) {
+    if (typeof fields !== 'object' || Array.isArray(fields))
+      throw invalidEnvelope(eventNumber, '"fields" must be an object of indexed fields')
+    for (const [name, value] of Object.entries(fields)) {
+      const text = labelValue(value)
+      if (text === undefined)
+        throw invalidEnvelope(
+          eventNumber,
+          `"fields.${name}" must be a string, number, boolean or a list of them`,
+        )
+      labels[`fields.${name}`] = text
+    }
+  }
+  const entries = Object.entries(labels)
+  if (entries.length === 0) return undefined
+  if (entries.length > MAX_LABELS)
+    throw invalidEnvelope(eventNumber, `more than ${MAX_LABELS} indexed fields`)
+  for (const [key, value] of entries) {
+    if (key.length > MAX_LABEL_KEY)
+      throw invalidEnvelope(eventNumber, `field name "${key.slice(0, 40)}…" is too long`)
+    if (value.length > MAX_LABEL_VALUE)
+      throw invalidEnvelope(eventNumber, `"${key}" is longer than ${MAX_LABEL_VALUE} characters`)
+  }
+  return labels
+}
+
+function labelValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (Array.isArray(value)) {
+    const parts = value.map(labelValue)
+    return parts.every((part) => part !== undefined) ? parts.join(',') : undefined
+  }
+  return undefined
+}
+
+function invalidEnvelope(eventNumber: number, reason: string): HecError {
+  return new HecError(
+    HEC.invalidDataFormat,
+    'invalid_data_format',
+    `event ${eventNumber}: ${reason}`,
+    eventNumber,
+  )
 }
 
 function parseEnvelope(objectText: string, eventNumber: number): Envelope {
@@ -86,6 +161,9 @@ function parseEnvelope(objectText: string, eventNumber: number): Envelope {
     time: parsed.time,
     host: optionalString(parsed, 'host', eventNumber),
     index: optionalString(parsed, 'index', eventNumber),
+    source: optionalString(parsed, 'source', eventNumber),
+    sourcetype: optionalString(parsed, 'sourcetype', eventNumber),
+    fields: parsed.fields,
   }
 }
 

@@ -6,10 +6,11 @@ import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
 import { decodeBody } from '../http/body.js'
 import { resolveTargetSource } from '../http/ingest.routes.js'
-import type { RawRecord } from '../ingest.service.js'
+import type { RawRecord, RecordFraming } from '../ingest.service.js'
 import { HecAcks } from './hec-acks.js'
 import { HEC, HecError, hecErrorHandler } from './hec-errors.js'
-import { indexSource, readHecEvents } from './hec-events.js'
+import { envelopeLabels, indexSource, readHecEvents } from './hec-events.js'
+import { parserForSourcetype } from './sourcetypes.js'
 
 export const HEC_PREFIX = '/services/collector'
 
@@ -78,8 +79,14 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
           async (request) => {
             const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
             const body = bodyText(request)
-            const host = request.query.host
-            const records = rawLines(body.text, host)
+            const { host, source, sourcetype, index } = request.query
+            const framing: RecordFraming = {}
+            if (host) framing.defaults = { hostName: host }
+            const labels = envelopeLabels({ source, sourcetype, index, fields: undefined }, 0)
+            if (labels) framing.labels = labels
+            const parser = parserForSourcetype(sourcetype)
+            if (parser) framing.parser = parser
+            const records = rawLines(body.text, Object.keys(framing).length > 0 ? framing : undefined)
             if (records.length === 0) throw new HecError(HEC.noData, 'no_data', 'the request has no lines')
             const sourceName = request.ingestSource?.name ?? indexSource(request.query.index)
             await submitGroups(new Map([[sourceName, records]]), records.length, body.bytes, request, context)
@@ -130,13 +137,13 @@ function bodyText(request: FastifyRequest): { text: string; bytes: number } {
   return { text: decoded.toString('utf8'), bytes: decoded.length }
 }
 
-function rawLines(text: string, host: string | undefined): RawRecord[] {
+function rawLines(text: string, framing: RecordFraming | undefined): RawRecord[] {
   const records: RawRecord[] = []
   text.split('\n').forEach((line, index) => {
     const content = line.endsWith('\r') ? line.slice(0, -1) : line
     if (content.trim().length === 0) return
     const record: RawRecord = { raw: content, location: `line ${index + 1}` }
-    if (host) record.framing = { defaults: { hostName: host } }
+    if (framing) record.framing = framing
     records.push(record)
   })
   return records

@@ -100,6 +100,66 @@ for (const engine of ENGINES) {
       expect(text!.original).toMatchObject({ message: 'plain text line' })
     })
 
+    it('keeps sourcetype, source and indexed fields as labels, and lets a known sourcetype pick the parser', async () => {
+      const line =
+        'Nov 22 10:00:00 bastion sshd[811]: Failed password for root from 203.0.113.9 port 4022 ssh2'
+      const body = JSON.stringify({
+        event: line,
+        index: 'auth',
+        sourcetype: 'linux_secure',
+        source: '/var/log/auth.log',
+        fields: { datacenter: 'par1', tier: ['dmz', 'edge'], critical: true },
+      })
+      expect(await (await post('/event', body)).json()).toEqual({ text: 'Success', code: 0 })
+      const [event] = await eventsOf(server, 'auth')
+      expect(event!.dataset).toBe('system.auth')
+      expect(event!.source_ip).toBe('203.0.113.9')
+      expect(event!.labels).toEqual({
+        sourcetype: 'linux_secure',
+        source: '/var/log/auth.log',
+        index: 'auth',
+        'fields.datacenter': 'par1',
+        'fields.tier': 'dmz,edge',
+        'fields.critical': 'true',
+      })
+
+      const nested = JSON.stringify({ event: 'x', index: 'auth', fields: { bad: { nested: 1 } } })
+      const refused = await post('/event', nested)
+      expect(refused.status).toBe(400)
+      expect(await refused.json()).toMatchObject({ code: 6, 'invalid-event-number': 0 })
+    })
+
+    it('keeps the envelope with a dead letter, so that a replay after a fix labels the event as live input would', async () => {
+      const admin = await server.tokenFor('admin')
+      await server.request('/api/v1/sources', {
+        method: 'POST',
+        token: admin,
+        body: JSON.stringify({ name: 'trail', parser: 'cef' }),
+      })
+      const body = JSON.stringify({
+        event: { note: 'an object, which the CEF parser cannot read' },
+        index: 'trail',
+        host: 'collector-7',
+        sourcetype: 'app:json',
+      })
+      expect((await post('/event', body)).status).toBe(200)
+      const patched = await server.request('/api/v1/sources/trail', {
+        method: 'PATCH',
+        token: admin,
+        body: JSON.stringify({ parser: 'json' }),
+      })
+      expect(patched.status).toBe(200)
+      const replay = await server.request('/api/v1/dead-letters/replay', {
+        method: 'POST',
+        token: admin,
+        body: JSON.stringify({ source: 'trail' }),
+      })
+      expect(await replay.json()).toEqual({ replayed: 1, stillFailing: 0, events: 1 })
+      const [event] = await eventsOf(server, 'trail')
+      expect(event!.host_name).toBe('collector-7')
+      expect(event!.labels).toEqual({ sourcetype: 'app:json', index: 'trail' })
+    })
+
     it('writes to the token’s own source with a source token, whatever the index', async () => {
       const admin = await server.tokenFor('admin')
       await server.request('/api/v1/sources', {

@@ -15,7 +15,7 @@ import { countEvents, readEventsAfter } from './common.js'
 import type { EventStore } from './event-store.js'
 
 /** Column order of the events table, as the appender writes it. */
-const COLUMN_TYPES = [BIGINT, TIMESTAMPTZ, TIMESTAMPTZ, ...Array<typeof VARCHAR>(10).fill(VARCHAR)]
+const COLUMN_TYPES = [BIGINT, TIMESTAMPTZ, TIMESTAMPTZ, ...Array<typeof VARCHAR>(11).fill(VARCHAR)]
 const CHUNK_ROWS = 2048
 
 function micros(date: Date): DuckDBValue {
@@ -65,7 +65,10 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
         : driver.runExclusive((connection) => appendBatch(connection, events)),
     async readAfter(afterSeq, limit) {
       const rows = await readEventsAfter(db, afterSeq, limit)
-      for (const row of rows) if (typeof row.original === 'string') row.original = JSON.parse(row.original)
+      for (const row of rows) {
+        if (typeof row.original === 'string') row.original = JSON.parse(row.original)
+        if (typeof row.labels === 'string') row.labels = JSON.parse(row.labels)
+      }
       return rows
     },
     async deleteOlderThan(cutoff) {
@@ -100,6 +103,7 @@ function buildChunk(
     columns[10]![row] = event.processName
     columns[11]![row] = event.processCommandLine
     columns[12]![row] = event.originalJson ?? JSON.stringify(event.original)
+    columns[13]![row] = event.labels ? JSON.stringify(event.labels) : null
   }
   const chunk = DuckDBDataChunk.create(COLUMN_TYPES, size)
   chunk.setColumns(columns)

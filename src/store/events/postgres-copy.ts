@@ -7,11 +7,11 @@ import type { NormalisedEvent } from '../../core/event.js'
 const EVENTS_APPEND_LOCK_KEY = 0x5746_4556 // "WFEV"
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1)
-const COLUMN_COUNT = 13
+const COLUMN_COUNT = 14
 const JSONB_VERSION = 1
 
 const COPY_EVENTS_SQL = `COPY events (seq, event_time, received_at, source, dataset, event_code, host_name,
-  user_name, source_ip, destination_ip, process_name, process_command_line, original)
+  user_name, source_ip, destination_ip, process_name, process_command_line, original, labels)
   FROM STDIN (FORMAT binary)`
 
 /**
@@ -76,6 +76,8 @@ export function encodeEventsBinary(events: readonly NormalisedEvent[], firstSeq:
     // jsonb refuses the escaped NUL character that JSON allows.
     const json = event.originalJson ?? JSON.stringify(event.original)
     writer.jsonb(json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json)
+    if (event.labels) writer.jsonb(JSON.stringify(event.labels).replaceAll('\\u0000', '\\ufffd'))
+    else writer.int32(-1)
   }
   writer.int16(-1)
   return writer.finish()

@@ -16,6 +16,7 @@ export function eventToRow(event: NormalisedEvent): Insertable<EventsTable> {
     process_name: event.processName,
     process_command_line: event.processCommandLine,
     original: event.originalJson ?? JSON.stringify(event.original),
+    labels: event.labels ? JSON.stringify(event.labels) : null,
   }
 }
 

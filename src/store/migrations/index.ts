@@ -13,6 +13,7 @@ import * as alertQuieting from './010-alert-quieting.js'
 import * as alertSla from './011-alert-sla.js'
 import * as caseEvidence from './012-case-evidence.js'
 import * as rca from './013-rca.js'
+import * as eventLabels from './014-event-labels.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '011-alert-sla': alertSla,
   '012-case-evidence': caseEvidence,
   '013-rca': rca,
+  '014-event-labels': eventLabels,
 }
