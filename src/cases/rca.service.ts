@@ -68,13 +68,8 @@ export class RcaService {
     const draft = await rcaPrefill(this.store.db, incident)
     await this.store.transaction(async (trx) => {
       const existing = await selectRca(trx, incidentId)
-      if (existing)
-        throw new UserError(
-          'rca_exists',
-          `incident ${incidentId} already has a root-cause analysis (version ${existing.version}): edit it with PATCH`,
-          { status: 409 },
-        )
-      await this.#insert(trx, draft, actor, 1)
+      if (existing) throw rcaExists(incidentId, existing.version)
+      if (!(await this.#insert(trx, draft, actor, 1))) throw rcaExists(incidentId, 1)
       await writeTimeline(trx, incidentId, {
         occurredAt: new Date(),
         kind: 'rca',
@@ -111,6 +106,7 @@ export class RcaService {
       if (!before && version !== 0) throw staleVersion(0, version)
       // The pre-filled draft is stored as version 0 and this save makes it version 1.
       before ??= await this.#insert(trx, prefill, actor, 0)
+      if (!before) throw staleVersion(1, version)
       const person = await personOf(trx, actor)
       const set: Record<string, unknown> = {}
       const changed: string[] = []
@@ -121,7 +117,7 @@ export class RcaService {
         set[column] = LIST_FIELDS.has(field) ? JSON.stringify(value) : value
       }
       const reopened = before.state !== 'draft'
-      await trx
+      const updated = await trx
         .updateTable('incident_rcas')
         .set({
           ...set,
@@ -132,8 +128,10 @@ export class RcaService {
           updated_at: new Date(),
         })
         .where('incident_id', '=', incidentId)
+        // On PostgreSQL a concurrent save may have committed since we read: then nothing matches.
         .where('version', '=', before.version)
-        .execute()
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) === 0) throw staleVersion(before.version + 1, version)
       await writeTimeline(trx, incidentId, {
         occurredAt: new Date(),
         kind: 'rca',
@@ -219,7 +217,13 @@ export class RcaService {
     return this.get(incidentId)
   }
 
-  async #insert(trx: Trx, draft: IncidentRcaRow, actor: Actor, version: number): Promise<IncidentRcaRow> {
+  /** Undefined when another request stored this incident's RCA first. */
+  async #insert(
+    trx: Trx,
+    draft: IncidentRcaRow,
+    actor: Actor,
+    version: number,
+  ): Promise<IncidentRcaRow | undefined> {
     const now = new Date()
     const person = await personOf(trx, actor)
     return trx
@@ -237,8 +241,9 @@ export class RcaService {
         updated_by: person,
         updated_at: now,
       })
+      .onConflict((conflict) => conflict.column('incident_id').doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow()
+      .executeTakeFirst()
   }
 
   async #view(
@@ -280,6 +285,14 @@ function nextState(state: RcaState, action: RcaReviewAction): RcaState {
       status: 409,
     })
   return to
+}
+
+function rcaExists(incidentId: number, version: number): UserError {
+  return new UserError(
+    'rca_exists',
+    `incident ${incidentId} already has a root-cause analysis (version ${version}): edit it with PATCH`,
+    { status: 409 },
+  )
 }
 
 function staleVersion(current: number, given: number): UserError {

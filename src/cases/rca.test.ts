@@ -220,6 +220,24 @@ for (const engine of ENGINES) {
       expect(denied.status).toBe(403)
     })
 
+    it('lets exactly one of two simultaneous saves of the same version through', async () => {
+      const other = await call<{ id: number }>(author, 'POST', '/api/v1/incidents', { title: 'Race' })
+      const path = `/api/v1/incidents/${other.id}/rca`
+      const firsts = await Promise.all([
+        status(author, 'PATCH', path, { version: 0, rootCause: 'first' }),
+        status(reviewer, 'PATCH', path, { version: 0, rootCause: 'second' }),
+      ])
+      expect(firsts.map((result) => result.status).sort()).toEqual([200, 409])
+      const seconds = await Promise.all([
+        status(author, 'PATCH', path, { version: 1, impact: 'one' }),
+        status(reviewer, 'PATCH', path, { version: 1, impact: 'two' }),
+        status(admin, 'PATCH', path, { version: 1, impact: 'three' }),
+      ])
+      expect(seconds.map((result) => result.status).sort()).toEqual([200, 409, 409])
+      const final = await call<Rca>(viewer, 'GET', path)
+      expect(final.version).toBe(2)
+    })
+
     it('is reviewed by someone who did not write it; an edit after approval sends it back to draft', async () => {
       const submitted = await call<Rca>(author, 'POST', `/api/v1/incidents/${incidentId}/rca/review`, {
         action: 'submit',
