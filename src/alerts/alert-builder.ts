@@ -6,6 +6,7 @@ import { noticeFromAlert } from '../notify/message.js'
 import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertEntities, DetectionRow, NewAlert } from '../store/schema.js'
 import type { Leadership, Store } from '../store/store.js'
+import { openMergeTarget } from './alert-merge.js'
 import {
   attackFromTags,
   emptyEntities,
@@ -187,22 +188,19 @@ export class AlertBuilder {
           tally.add('suppressed', group.ruleId, group.detections.length)
           continue
         }
+        const dedupSince = new Date(group.first.getTime() - (group.dedupWindowMs ?? this.#window))
         const open = group.suppression
           ? undefined
-          : await trx
+          : ((await trx
               .selectFrom('alerts')
               .select(['id', 'entities', 'last_seen', 'first_seen'])
               .where('fingerprint', '=', group.fingerprint)
               .where('status', '!=', 'closed')
               .where('merged_into', 'is', null)
-              .where(
-                'last_seen',
-                '>=',
-                new Date(group.first.getTime() - (group.dedupWindowMs ?? this.#window)),
-              )
+              .where('last_seen', '>=', dedupSince)
               .orderBy('id', 'desc')
               .limit(1)
-              .executeTakeFirst()
+              .executeTakeFirst()) ?? (await openMergeTarget(trx, group.fingerprint, dedupSince)))
         let alertId: number
         if (open) {
           alertId = open.id

@@ -1,11 +1,11 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { ConflictError, NotFoundError, UserError } from '../core/errors.js'
 import { enqueueAlertNotifications } from '../notify/enqueue.js'
 import { noticeFromAlert } from '../notify/message.js'
 import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
-import type { AlertRow } from '../store/schema.js'
+import type { AlertRow, Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { mergeEntities } from './alert-metadata.js'
 
@@ -162,4 +162,22 @@ export async function mergeAlerts(
     })
     return { target: merged, merged: ids }
   })
+}
+
+/**
+ * The open alert that absorbed, by a merge, an alert with this fingerprint: later detections
+ * join it instead of opening the duplicate an analyst just merged away.
+ */
+export async function openMergeTarget(trx: Transaction<Database>, fingerprint: string, since: Date) {
+  return trx
+    .selectFrom('alerts as source')
+    .innerJoin('alerts as target', 'target.id', 'source.merged_into')
+    .select(['target.id', 'target.entities', 'target.last_seen', 'target.first_seen'])
+    .where('source.fingerprint', '=', fingerprint)
+    .where('target.status', '!=', 'closed')
+    .where('target.merged_into', 'is', null)
+    .where('target.last_seen', '>=', since)
+    .orderBy('target.id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
 }

@@ -89,6 +89,10 @@ for (const engine of ENGINES) {
       expect(
         (await call('POST', `/api/v1/alerts/${sources[0]}/merge`, { sourceIds: [target.id] })).status,
       ).toBe(409)
+      // A later detection like a merged source joins the target instead of reopening a duplicate.
+      await insertDetections(server, [buildDetection({ rule_id: ruleId, host: 'ws-2' })])
+      await builder.catchUp()
+      expect((await alertsOf(ruleId)).map((alert) => [alert.id, alert.count])).toEqual([[target.id, 5]])
       const audit = await server.services.store.db
         .selectFrom('audit_log')
         .select('action')
