@@ -83,6 +83,7 @@ interface PublicAlert {
   resolution: string | null
   closeComment: string | null
   incidentId: number | null
+  assignee: string | null
 }
 
 describe('console: served by the API process', () => {
@@ -268,6 +269,11 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     const firstId = Number(await rows.nth(0).getAttribute('data-alert-id'))
     await page.keyboard.press('a')
     await page.locator(`tr[data-alert-id="${firstId}"] .status-acknowledged`).waitFor()
+    // m assigns it to whoever is logged in.
+    await page.keyboard.press('m')
+    await expect
+      .poll(() => page.locator(`tr[data-alert-id="${firstId}"] td.assignee`).textContent())
+      .toBe('admin')
 
     // j moves down; c opens the close dialog; the resolution and comment go to the server.
     const secondId = Number(await rows.nth(1).getAttribute('data-alert-id'))
@@ -284,7 +290,7 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     const afterTriage = [...(await alertsByTitle()).values()]
     const first = afterTriage.find((alert) => alert.id === firstId)!
     const second = afterTriage.find((alert) => alert.id === secondId)!
-    expect(first.status).toBe('acknowledged')
+    expect(first).toMatchObject({ status: 'acknowledged', assignee: 'admin' })
     expect(second).toMatchObject({
       status: 'closed',
       resolution: 'benign_positive',

@@ -4,6 +4,7 @@ const KEYS: [string, string][] = [
   ['j / k', 'next / previous row'],
   ['x', 'select the row (for bulk actions)'],
   ['a', 'acknowledge'],
+  ['m', 'assign to me'],
   ['c', 'close with a resolution and a comment'],
   ['n', 'new incident from the selected alerts'],
   ['Enter', 'open the row'],

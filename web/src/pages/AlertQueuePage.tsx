@@ -63,13 +63,14 @@ export function AlertQueuePage({ me }: { me: Me }) {
 
   const targets = () =>
     selected.size > 0 ? alerts.filter((a) => selected.has(a.id)) : current ? [current] : []
-  const act = async (action: 'acknowledge' | 'reopen', list: Alert[]) => {
+  const act = async (action: 'acknowledge' | 'assign', list: Alert[]) => {
     if (!canWrite || list.length === 0) return
+    const body = action === 'assign' ? { assignee: me.name } : {}
     try {
-      if (list.length === 1) await post(`/alerts/${list[0]!.id}/${action}`)
-      else await post('/alerts/bulk', { ids: list.map((a) => a.id), action })
+      if (list.length === 1) await post(`/alerts/${list[0]!.id}/${action}`, body)
+      else await post('/alerts/bulk', { ids: list.map((a) => a.id), action, ...body })
       setNotice(
-        `${action === 'acknowledge' ? 'Acknowledged' : 'Reopened'} ${list.map((a) => `#${a.id}`).join(', ')}`,
+        `${action === 'acknowledge' ? 'Acknowledged' : `Assigned to ${me.name}:`} ${list.map((a) => `#${a.id}`).join(', ')}`,
       )
       setSelected(new Set())
       reload()
@@ -92,6 +93,7 @@ export function AlertQueuePage({ me }: { me: Me }) {
         setSelected(next)
       },
       a: () => void act('acknowledge', targets()),
+      m: () => void act('assign', targets()),
       c: () => canWrite && targets().length > 0 && setDialog('close'),
       n: () => canWrite && targets().length > 0 && setDialog('incident'),
       '/': () => filterInput.current?.focus(),
@@ -177,7 +179,7 @@ export function AlertQueuePage({ me }: { me: Me }) {
           <option value="created_asc">oldest first</option>
         </select>
         <span className="hint">
-          j/k move · x select · a ack · c close · n incident · Enter open · / filter
+          j/k move · x select · a ack · m mine · c close · n incident · Enter open · / filter
         </span>
       </div>
       {notice && (
@@ -239,7 +241,7 @@ export function AlertQueuePage({ me }: { me: Me }) {
               <td>
                 <StatusBadge status={alert.status} />
               </td>
-              <td>{alert.assignee ?? <span className="muted">—</span>}</td>
+              <td className="assignee">{alert.assignee ?? <span className="muted">—</span>}</td>
               <td title={alert.lastSeen}>{ago(alert.lastSeen)}</td>
               <td>
                 <SlaCell sla={alert.sla} status={alert.status} />
