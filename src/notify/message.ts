@@ -1,3 +1,4 @@
+import { type BriefNotice, briefHeadline } from '../brief/brief-message.js'
 import type { AlertEntities, AlertRow, AlertStatus, NotificationEvent } from '../store/schema.js'
 
 /** What a notification says about an alert: a snapshot taken when the change was committed. */
@@ -29,6 +30,8 @@ export interface NotificationPayload {
   digest?: DigestSummary
   /** `alert.sla_breach`: the clock that ran out (acknowledge or close) and when it was due. */
   sla?: { kind: 'ack' | 'close'; dueAt: string }
+  /** `brief`: the brief sent on a schedule or by hand (see src/brief/brief-schedule.service.ts). */
+  brief?: BriefNotice
 }
 
 /** What a channel delivers. */
@@ -65,6 +68,7 @@ export function alertLink(publicUrl: string | undefined, alertId: number): strin
 
 /** One line for subjects, fallbacks and summaries. */
 export function headline(message: NotificationMessage): string {
+  if (message.brief) return briefHeadline(message.brief)
   if (message.digest)
     return `${message.digest.count} new alerts (${Object.entries(message.digest.bySeverity)
       .map(([severity, count]) => `${count} ${severity}`)

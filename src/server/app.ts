@@ -19,6 +19,7 @@ import { auditRoutes } from '../auth/audit.routes.js'
 import { authRoutes } from '../auth/auth.routes.js'
 import { tokensRoutes } from '../auth/tokens.routes.js'
 import { usersRoutes } from '../auth/users.routes.js'
+import { briefScheduleRoutes } from '../brief/brief-schedule.routes.js'
 import { briefRoutes } from '../brief/brief.routes.js'
 import { evidenceRoutes } from '../cases/evidence.routes.js'
 import { incidentsRoutes } from '../cases/incidents.routes.js'
@@ -129,6 +130,7 @@ export async function buildApp(context: AppContext, logger: FastifyBaseLogger): 
     evidenceRoutes,
     templatesRoutes,
     briefRoutes,
+    briefScheduleRoutes,
     consoleStatsRoutes,
   ]) {
     await routes(app, context)

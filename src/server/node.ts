@@ -90,6 +90,10 @@ export async function startNode(
     )
     delivery.start()
     shutdownSteps.push(() => delivery.stop())
+    // Every worker node runs it: the outbox idempotency key makes each slot one message.
+    shutdownSteps.push(
+      scheduleTask('brief-schedules', 30_000, () => services.briefSchedules.runDue(), logger),
+    )
     shutdownSteps.push(
       scheduleTask('maintenance', 3_600_000, () => runMaintenance(services, config.retentionDays), logger),
     )

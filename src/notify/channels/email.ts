@@ -1,10 +1,12 @@
 import nodemailer from 'nodemailer'
 import { z } from 'zod'
+import { briefEmailText } from '../../brief/brief-message.js'
 import { alertLink, headline, type NotificationMessage } from '../message.js'
 import { defineChannel } from './define-channel.js'
 import { DeliveryError } from './delivery-error.js'
 
 export function emailText(message: NotificationMessage, publicUrl: string | undefined): string {
+  if (message.brief) return briefEmailText(message.brief, publicUrl)
   const lines = [headline(message), '']
   const alerts = message.alert ? [message.alert] : (message.digest?.alerts ?? [])
   for (const alert of alerts) {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { briefSlackBlocks } from '../../brief/brief-message.js'
 import { type AlertNotice, alertLink, headline, type NotificationMessage } from '../message.js'
 import { defineChannel } from './define-channel.js'
 import { postJson } from './http-transport.js'
@@ -22,6 +23,7 @@ function alertFields(alert: AlertNotice): { type: 'mrkdwn'; text: string }[] {
 
 /** Block Kit for one alert or a digest (Slack allows at most 50 blocks). */
 export function slackBlocks(message: NotificationMessage, publicUrl: string | undefined): unknown[] {
+  if (message.brief) return briefSlackBlocks(message.brief, publicUrl)
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: headline(message).slice(0, 150) } },
   ]

@@ -1,14 +1,16 @@
 import { z } from 'zod'
+import { briefTeamsBody } from '../../brief/brief-message.js'
 import { alertLink, headline, type NotificationMessage } from '../message.js'
 import { defineChannel } from './define-channel.js'
 import { postJson } from './http-transport.js'
 
 /** An Adaptive Card (1.4) in the envelope Teams incoming webhooks and Workflows accept. */
 export function teamsCard(message: NotificationMessage, publicUrl: string | undefined): unknown {
-  const body: unknown[] = [
+  const brief = message.brief ? briefTeamsBody(message.brief, publicUrl) : undefined
+  const body: unknown[] = brief?.body ?? [
     { type: 'TextBlock', size: 'Medium', weight: 'Bolder', wrap: true, text: headline(message) },
   ]
-  const actions: unknown[] = []
+  const actions: unknown[] = brief?.actions ?? []
   if (message.alert) {
     const alert = message.alert
     body.push({

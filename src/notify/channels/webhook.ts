@@ -26,6 +26,7 @@ export default defineChannel({
       ...(message.previousStatus ? { previousStatus: message.previousStatus } : {}),
       ...(message.digest ? { digest: message.digest } : {}),
       ...(message.sla ? { sla: message.sla } : {}),
+      ...(message.brief ? { brief: message.brief } : {}),
     })
     const timestamp = Math.floor(Date.now() / 1000)
     await postJson(
