@@ -154,6 +154,10 @@ function report(name: string, totals: PassTotals): void {
   console.log(`  matches: ${rate(totals.matches)}`)
 }
 
+function peakRssMiB(): string {
+  return (process.resourceUsage().maxRSS / 1024).toFixed(0)
+}
+
 function warm(lines: readonly string[], detector: Detector): void {
   for (const line of lines) detector.match(JSON.parse(line) as Record<string, unknown>)
 }
@@ -178,6 +182,7 @@ warm(unique.slice(0, 20_000), detector)
 const regression = emptyTotals()
 for (const batch of repeatedBatches(unique, REGRESSION_EVENTS)) runBatch(batch, detector, regression)
 report(`SigmaHQ regression events (${unique.length} distinct, evtx_dump JSON) repeated`, regression)
+console.log(`  peak RSS so far: ${peakRssMiB()} MiB`)
 
 const otrfOthers = emptyTotals()
 const otrfSysmon = emptyTotals()
@@ -211,4 +216,4 @@ report('OTRF Windows samples (flat agent JSON, all channels)', combined)
 report('OTRF Sysmon events only', otrfSysmon)
 
 if (sink < 0) console.log(sink)
-console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`)
+console.log(`\npeak RSS: ${peakRssMiB()} MiB`)

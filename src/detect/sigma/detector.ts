@@ -53,7 +53,11 @@ export function createDetector(
   )
   const index = new RuleIndex(rules, config, options.prefilter ?? true)
   const view = new EventView(ecsFields)
-  const timestampFields = config.timestampFields.map((name) => ({ name, path: name.split('.') }))
+  const timestampFields = config.timestampFields.map((name) => ({
+    name,
+    path: name.split('.'),
+    ref: fieldRef(name),
+  }))
   const matched: CompiledRule[] = []
   const matchedFieldMaps: Array<EventView['fieldMap']> = []
   const collect = (rule: CompiledRule) => {
@@ -64,7 +68,7 @@ export function createDetector(
 
   const timestampOf = (event: Record<string, unknown>): Date | undefined => {
     for (const field of timestampFields) {
-      const raw = event[field.name] ?? readPath(event, field.path) ?? view.get(fieldRef(field.name))
+      const raw = event[field.name] ?? readPath(event, field.path) ?? view.get(field.ref)
       if (typeof raw === 'string' || typeof raw === 'number') {
         const date = new Date(
           typeof raw === 'string' && /^\d{4}-\d{2}-\d{2} /.test(raw) ? `${raw.replace(' ', 'T')}Z` : raw,

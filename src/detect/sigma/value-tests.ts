@@ -33,10 +33,24 @@ export function anyOf(literals: LiteralTest[], others: StringTest[]): StringTest
   // Lists of emoji or lookalike characters: when every needle has a non-ASCII character, text
   // without one (most command lines) is rejected by one native scan instead of hundreds.
   const allNonAscii = others.length === 0 && literals.every((literal) => NON_ASCII.test(literal.needle))
-  return allNonAscii ? (text) => NON_ASCII.test(text) && test(text) : test
+  return allNonAscii ? (text) => hasNonAscii(text) && test(text) : test
 }
 
 const NON_ASCII = /[\u0080-\uffff]/
+let lastChecked: string | undefined
+let lastHasNonAscii = false
+
+/**
+ * NON_ASCII.test, remembered for the last text: the several emoji and lookalike rules of a
+ * source test the same CommandLine one after another, and most command lines are long.
+ */
+function hasNonAscii(text: string): boolean {
+  if (text !== lastChecked) {
+    lastHasNonAscii = NON_ASCII.test(text)
+    lastChecked = text
+  }
+  return lastHasNonAscii
+}
 
 export function singleTest(literal: LiteralTest): StringTest {
   const needle = literal.needle
