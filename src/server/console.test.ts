@@ -326,6 +326,7 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     // The charts draw from the console stats API.
     await page.goto(`${server.baseUrl}/overview`)
     await page.locator('.chart canvas').first().waitFor()
+    await page.getByText('False-positive rate by rule').waitFor()
     await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png') })
     await page.goto(`${server.baseUrl}/sources`)
     await page.locator('.chart canvas').first().waitFor()

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react'
 import { SeverityBadge } from '../components/Badges'
 import { HoursPicker } from '../components/HoursPicker'
+import { ResponseMetricsPanels } from '../components/ResponseMetrics'
 import { bucketTimes, SEVERITY_COLORS, TimeChart, type TimeSeries } from '../components/TimeChart'
 import { label } from '../format'
 import { useTitle } from '../router'
@@ -102,6 +103,7 @@ export function OverviewPage() {
           </div>
         </div>
       </div>
+      <ResponseMetricsPanels hours={hours} />
     </section>
   )
 }
