@@ -9,6 +9,7 @@ import { SIMILAR_FIELDS, silenceSimilar } from './alert-silence-similar.js'
 import { alertSchema, toPublicAlert } from './alerts.routes.js'
 import { ALERT_STATUSES, type AlertChange, RESOLUTIONS } from './alerts.service.js'
 import { silenceSchema, toPublicSilence } from './silences.routes.js'
+import { SLA_STATES } from './sla.js'
 
 /** The list endpoint's filter, as a JSON object (arrays instead of comma lists). */
 const filterSchema = z.object({
@@ -21,6 +22,7 @@ const filterSchema = z.object({
   assignee: z.string().max(64).optional(),
   source: z.string().max(64).optional(),
   q: z.string().max(200).optional(),
+  sla: z.array(z.enum(SLA_STATES)).max(4).optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
 })
