@@ -265,6 +265,15 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     await page.keyboard.press('Escape')
     await page.locator('dialog[open]').waitFor({ state: 'detached' })
 
+    // / jumps to the rule filter; Escape leaves it and the keys work on the rows again.
+    await page.keyboard.press('/')
+    await page.keyboard.type('lsass')
+    await expect.poll(() => rows.count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await page.fill('input[name=rule]', '')
+    await page.locator('input[name=rule]').blur()
+    await expect.poll(() => rows.count()).toBe(4)
+
     // Acknowledge the row under the cursor with the keyboard.
     const firstId = Number(await rows.nth(0).getAttribute('data-alert-id'))
     await page.keyboard.press('a')
@@ -311,6 +320,12 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     const incidentId = Number(new URL(page.url()).pathname.split('/').pop())
     await page.locator('.stepper [aria-current=step]').waitFor()
     expect(await page.locator('.stepper [aria-current=step]').textContent()).toBe('open')
+    // The stepper moves the incident to the next NIST phase; the timeline records it.
+    await page.locator('.stepper button', { hasText: 'triage' }).click()
+    await expect.poll(() => page.locator('.stepper [aria-current=step]').textContent()).toBe('triage')
+    await page.fill('input[name=task]', 'Reset the krbtgt password twice')
+    await page.keyboard.press('Enter')
+    await page.getByText('Reset the krbtgt password twice').waitFor()
     await page.screenshot({ path: path.join(SCREENSHOTS, 'incident.png'), fullPage: true })
     const linked = [...(await alertsByTitle()).values()].find((alert) => alert.id === firstId)!
     expect(linked.incidentId).toBe(incidentId)
@@ -321,6 +336,18 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     await page.getByText(`IR-${incidentId}`).waitFor()
     await page.goto(`${server.baseUrl}/rules`)
     await page.locator('table.grid tbody tr').first().waitFor()
+    // Turning a rule off asks why; the answer goes to the server with it.
+    const ruleRow = page.locator('table.grid tbody tr').first()
+    const ruleTitle = (await ruleRow.locator('td.rule').textContent()) ?? ''
+    page.once('dialog', (prompt) => void prompt.accept('too noisy on build hosts'))
+    await ruleRow.getByRole('button', { name: 'Disable' }).click()
+    await ruleRow.getByRole('button', { name: 'Enable' }).waitFor()
+    const rules = (await (await server.request('/api/v1/rules?enabled=false', { token: admin })).json()) as {
+      items: { title: string; disabledReason: string | null }[]
+    }
+    expect(rules.items).toContainEqual(
+      expect.objectContaining({ title: ruleTitle, disabledReason: 'too noisy on build hosts' }),
+    )
     await page.screenshot({ path: path.join(SCREENSHOTS, 'rules.png') })
 
     // The charts draw from the console stats API.
