@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import { Readable } from 'node:stream'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { originOf, requireActor } from '../server/auth-hooks.js'
@@ -121,7 +121,8 @@ export async function evidenceRoutes(app: App, { services, config }: AppContext)
             mediaType:
               query.mediaType ?? (MEDIA_TYPE.test(contentType) ? contentType : 'application/octet-stream'),
           },
-          request.body as IncomingMessage,
+          // An empty body is never parsed: an empty file is evidence too.
+          request.body instanceof Readable ? request.body : Readable.from([]),
           requireActor(request),
           originOf(request),
         )

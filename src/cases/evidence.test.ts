@@ -235,6 +235,9 @@ for (const engine of ENGINES) {
       expect(JSON.parse(streamed.body).error.message).toContain(`${LIMIT} bytes`)
       expect(await filesUnder(path.join(dataDir, 'evidence'))).toEqual(before)
 
+      const empty = await upload(Buffer.alloc(0), { name: 'empty.log' })
+      expect(await empty.json()).toMatchObject({ sizeBytes: 0, sha256: sha256(Buffer.alloc(0)) })
+
       const list = await server.request(`/api/v1/incidents/${incidentId}/evidence`, { token: viewer })
       const names = ((await list.json()) as { items: { name: string }[] }).items.map((item) => item.name)
       expect(names).not.toContain('too-big.bin')
