@@ -39,6 +39,7 @@ function ensureConsoleBuilt(): void {
   const index = path.join(CONSOLE_DIST, 'index.html')
   const sources = Math.max(
     newestMtime(path.join(ROOT, 'web', 'src')),
+    newestMtime(path.join(ROOT, 'web', 'public')),
     statSync(path.join(ROOT, 'web', 'index.html')).mtimeMs,
   )
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return
