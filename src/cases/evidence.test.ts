@@ -223,6 +223,55 @@ for (const engine of ENGINES) {
       expect(titles).toContain(`Evidence ${created.id} verified: host42.mem (modified)`)
     })
 
+    it('reports a stored file that is gone, and moves evidence along when incidents merge', async () => {
+      const other = await server.request('/api/v1/incidents', {
+        method: 'POST',
+        token: analyst,
+        body: JSON.stringify({ title: 'Same wave, second report' }),
+      })
+      const otherId = ((await other.json()) as { id: number }).id
+      const content = randomBytes(5_000)
+      const response = await server.request(`/api/v1/incidents/${otherId}/evidence?name=lure.html`, {
+        method: 'POST',
+        token: analyst,
+        headers: { 'content-type': 'text/html' },
+        body: Uint8Array.from(content),
+      })
+      const item = (await response.json()) as { id: number; mediaType: string }
+      expect(item.mediaType).toBe('text/html')
+      const merged = await server.request(`/api/v1/incidents/${incidentId}/merge`, {
+        method: 'POST',
+        token: analyst,
+        body: JSON.stringify({ incidentId: otherId }),
+      })
+      expect(merged.status).toBe(200)
+      const download = await server.request(
+        `/api/v1/incidents/${incidentId}/evidence/${item.id}/content?reason=triage`,
+        { token: analyst },
+      )
+      // A phishing page is handed out as a file, never as a page a browser would render.
+      expect(download.headers.get('content-type')).toBe('application/octet-stream')
+      expect(download.headers.get('x-watchfloor-media-type')).toBe('text/html')
+      expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true)
+
+      const hash = sha256(content)
+      await rm(path.join(dataDir, 'evidence', 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash))
+      const verify = await server.request(`/api/v1/incidents/${incidentId}/evidence/${item.id}/verify`, {
+        method: 'POST',
+        token: analyst,
+      })
+      expect(await verify.json()).toMatchObject({
+        result: 'missing',
+        expectedSha256: hash,
+        actualSha256: null,
+      })
+      const gone = await server.request(
+        `/api/v1/incidents/${incidentId}/evidence/${item.id}/content?reason=triage`,
+        { token: analyst },
+      )
+      expect(gone.status).toBe(410)
+    })
+
     it('refuses an upload over the limit with 413 and leaves no file behind', async () => {
       const before = await filesUnder(path.join(dataDir, 'evidence'))
       const declared = await upload(randomBytes(LIMIT + 1), { name: 'too-big.bin' })
