@@ -43,7 +43,7 @@ for (const engine of ENGINES) {
     const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
       fetch(`${server.baseUrl}/services/collector${path}`, {
         method: 'POST',
-        body,
+        body: typeof body === 'string' ? body : new Uint8Array(body),
         headers: { authorization: `Splunk ${engineerToken}`, ...headers },
       })
     beforeAll(async () => {

@@ -256,7 +256,7 @@ for (const engine of ENGINES) {
       const post = (body: string | Uint8Array, contentType: string, token = engineerToken) =>
         fetch(`${server.baseUrl}/v1/logs`, {
           method: 'POST',
-          body,
+          body: typeof body === 'string' ? body : new Uint8Array(body),
           headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
         })
       const badJson = await post('{"resourceLogs": [', 'application/json')
