@@ -96,6 +96,20 @@ function sections(notice: BriefNotice, publicUrl: string | undefined): { title: 
         (silence) => `#${silence.id} ends ${when(silence.endsAt)}: ${silence.comment}`,
       ),
     })
+  if (brief.exceptions.expiringSoon.length + brief.exceptions.expired.length > 0)
+    result.push({
+      title: 'Exceptions to review',
+      lines: [
+        ...brief.exceptions.expired.map(
+          (exception) =>
+            `#${exception.id} expired ${when(exception.expiresAt)} (${exception.owner}): alerts are raised again`,
+        ),
+        ...brief.exceptions.expiringSoon.map(
+          (exception) =>
+            `#${exception.id} expires ${when(exception.expiresAt)} (${exception.owner}, ${exception.hitCount} hits): ${exception.reason}`,
+        ),
+      ],
+    })
   result.push({
     title: `Sources: ${brief.sources.silent.length === 0 ? 'all sending' : `${brief.sources.silent.length} silent`}`,
     lines: brief.sources.silent.map((source) => `${source.name} silent since ${when(source.silentSince)}`),

@@ -59,6 +59,18 @@ export function formatBrief(brief: Brief, baseUrl?: string): string {
     for (const silence of brief.silences.expiringSoon)
       lines.push(`  #${silence.id} ends ${when(silence.endsAt)} by ${silence.author}: ${silence.comment}`)
   }
+  if (brief.exceptions.expiringSoon.length + brief.exceptions.expired.length > 0) {
+    lines.push('')
+    lines.push('EXCEPTIONS')
+    for (const exception of brief.exceptions.expired)
+      lines.push(
+        `  #${exception.id} EXPIRED ${when(exception.expiresAt)} (${exception.ruleId ?? 'all rules'}, ${exception.owner}): matching detections raise alerts again`,
+      )
+    for (const exception of brief.exceptions.expiringSoon)
+      lines.push(
+        `  #${exception.id} expires ${when(exception.expiresAt)} (${exception.ruleId ?? 'all rules'}, ${exception.owner}, ${exception.hitCount} hits): ${exception.reason}`,
+      )
+  }
   lines.push('')
   lines.push(
     `SOURCES  ${brief.sources.silent.length === 0 ? 'all sending' : `${brief.sources.silent.length} silent`}`,

@@ -1,4 +1,6 @@
 import { sql } from 'kysely'
+import { EXPIRING_SOON_MS } from '../alerts/exceptions.service.js'
+import type { AlertExceptionRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 
 export interface Brief {
@@ -35,7 +37,21 @@ export interface Brief {
     }[]
   }
   silences: { expiringSoon: { id: number; endsAt: string; comment: string; author: string }[] }
+  /** Exceptions due for review (ending within a week) and those that ended in the period. */
+  exceptions: {
+    expiringSoon: BriefException[]
+    expired: BriefException[]
+  }
   sources: { silent: { name: string; silentSince: string; lastReceivedAt: string | null }[] }
+}
+
+export interface BriefException {
+  id: number
+  ruleId: string | null
+  owner: string
+  reason: string
+  expiresAt: string
+  hitCount: number
 }
 
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info']
@@ -151,6 +167,30 @@ export class BriefService {
       .where('ends_at', '<=', new Date(until.getTime() + 86_400_000))
       .orderBy('ends_at')
       .execute()
+    const exceptionColumns = ['id', 'rule_id', 'owner', 'reason', 'expires_at', 'hit_count'] as const
+    const exceptionsExpiring = await db
+      .selectFrom('alert_exceptions')
+      .select(exceptionColumns)
+      .where('expired_at', 'is', null)
+      .where('expires_at', '>', until)
+      .where('expires_at', '<=', new Date(until.getTime() + EXPIRING_SOON_MS))
+      .orderBy('expires_at')
+      .execute()
+    const exceptionsExpired = await db
+      .selectFrom('alert_exceptions')
+      .select(exceptionColumns)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('expired_at', '>=', since), eb('expired_at', '<=', until)]),
+          eb.and([
+            eb('expired_at', 'is', null),
+            eb('expires_at', '>=', since),
+            eb('expires_at', '<=', until),
+          ]),
+        ]),
+      )
+      .orderBy('expires_at')
+      .execute()
     const silent = await db
       .selectFrom('sources')
       .select(['name', 'silent_since', 'last_received_at'])
@@ -210,6 +250,10 @@ export class BriefService {
           author: row.author,
         })),
       },
+      exceptions: {
+        expiringSoon: exceptionsExpiring.map(toBriefException),
+        expired: exceptionsExpired.map(toBriefException),
+      },
       sources: {
         silent: silent.map((row) => ({
           name: row.name,
@@ -263,4 +307,17 @@ export function parseSince(text: string, now = new Date(), timeZone = 'UTC'): Da
   }
   const date = new Date(text)
   return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+function toBriefException(
+  row: Pick<AlertExceptionRow, 'id' | 'rule_id' | 'owner' | 'reason' | 'expires_at' | 'hit_count'>,
+): BriefException {
+  return {
+    id: row.id,
+    ruleId: row.rule_id,
+    owner: row.owner,
+    reason: row.reason,
+    expiresAt: row.expires_at.toISOString(),
+    hitCount: Number(row.hit_count),
+  }
 }
