@@ -36,6 +36,9 @@ export async function elasticRoutes(app: App, context: AppContext): Promise<void
       })
       scope.setErrorHandler(elasticErrorHandler)
       scope.setNotFoundHandler(elasticNotFoundHandler)
+      // The console's catch-all GET /* would otherwise answer unknown GETs under /es before this
+      // scope's not-found handler: claim them here, so clients get Elasticsearch's 404.
+      scope.get('/*', { config: { access: 'public' }, schema: { hide: true } }, elasticNotFoundHandler)
 
       scope.get('/', { ...shipper, schema: { hide: true } }, async () => clusterInfo())
       scope.get('/_license', { ...shipper, schema: { hide: true } }, async () => license())
