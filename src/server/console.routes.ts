@@ -52,8 +52,12 @@ export async function consoleRoutes(app: App, root = CONSOLE_DIST): Promise<void
   await app.register(fastifyStatic, { root, serve: false, decorateReply: true })
 
   const sendConsole = async (request: FastifyRequest, reply: FastifyReply) => {
-    const urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/')
-    if (NOT_CONSOLE.some((prefix) => urlPath.startsWith(prefix))) return notFoundHandler(request, reply)
+    const urlPath = decodedPath(request.url)
+    if (urlPath === undefined) return notFoundHandler(request, reply)
+    const apiLike = NOT_CONSOLE.some(
+      (prefix) => urlPath.startsWith(prefix) || urlPath === prefix.replace(/\/$/, ''),
+    )
+    if (apiLike) return notFoundHandler(request, reply)
     void reply.header('content-security-policy', CONSOLE_CSP)
     void reply.header('x-frame-options', 'DENY')
     if (!existsSync(path.join(root, 'index.html'))) {
@@ -78,6 +82,15 @@ export async function consoleRoutes(app: App, root = CONSOLE_DIST): Promise<void
 
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, sendConsole)
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, sendConsole)
+}
+
+/** The path without its query, percent-decoded; undefined when the encoding is broken. */
+function decodedPath(url: string): string | undefined {
+  try {
+    return decodeURIComponent(url.split('?')[0] ?? '/')
+  } catch {
+    return undefined
+  }
 }
 
 function isFile(candidate: string): boolean {
