@@ -4,7 +4,7 @@ import { LEAF_SEPARATOR, scalarText } from '../mapping/event-view.js'
 import { type FieldRef, fieldRef } from '../mapping/field-ref.js'
 import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
-import { regexRequiredLiteral, regexRequiredSymbols } from './regex-literal.js'
+import { regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
 import { regexMinLength } from './regex-min-length.js'
 import {
   ANY_CHARS,
@@ -426,10 +426,17 @@ function regexTest(value: RuleValue, modifiers: ParsedModifiers, where: RuleLoca
     )
   }
   // Necessary conditions checked natively before running re2js (most texts fail them): the
-  // length of the shortest match (regexMinLength) and a caseless literal (regexRequiredSymbols).
+  // length of the shortest match (regexMinLength) and literals every match has.
   const minLength = regexMinLength(value.value)
-  const symbols = regexRequiredSymbols(value.value)
-  if (symbols !== '') return (text) => text.length >= minLength && text.includes(symbols) && regex.test(text)
+  const caseSensitive = !modifiers.regexFlags.includes('i') && !/\(\?[a-zA-Z-]*i/.test(value.value)
+  const required = regexRequiredLiterals(value.value, caseSensitive)
+  if (required.length > 0) {
+    return (text) => {
+      if (text.length < minLength) return false
+      for (const literal of required) if (!text.includes(literal)) return false
+      return regex.test(text)
+    }
+  }
   if (minLength > 1) return (text) => text.length >= minLength && regex.test(text)
   return (text) => regex.test(text)
 }

@@ -172,6 +172,20 @@ describe('string modifiers', () => {
     expect(noDotAll({ Text: 'first\nsecond' })).toBe(false)
   })
 
+  it('re pre-checks (minimum length, required literals) keep case flags exact', () => {
+    const sensitive = buildMatcher(`selection:\n  CommandLine|re: 'Invoke-\\w+ -Dump'\ncondition: selection`)
+    expect(sensitive({ CommandLine: 'x Invoke-Mimikatz -Dump' })).toBe(true)
+    expect(sensitive({ CommandLine: 'x invoke-mimikatz -dump' })).toBe(false)
+    const flagged = buildMatcher(`selection:\n  CommandLine|re|i: 'Invoke-\\w+ -Dump'\ncondition: selection`)
+    expect(flagged({ CommandLine: 'x INVOKE-MIMIKATZ -DUMP' })).toBe(true)
+    const inline = buildMatcher(`selection:\n  CommandLine|re: '(?i)\\$\\{env:path\\}'\ncondition: selection`)
+    expect(inline({ CommandLine: '\u0024{ENV:PATH}' })).toBe(true)
+    expect(inline({ CommandLine: '$ {ENV:PATH}' })).toBe(false)
+    const long = buildMatcher(`selection:\n  CommandLine|re: '^.{10,}$'\ncondition: selection`)
+    expect(long({ CommandLine: '123456789' })).toBe(false)
+    expect(long({ CommandLine: '1234567890' })).toBe(true)
+  })
+
   it('re rejects syntax that needs backtracking, naming the construct', () => {
     expect(() => buildMatcher(`selection:\n  Text|re: '(a)\\1'\ncondition: selection`)).toThrow(
       /unsupported construct: regular expression/,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { regexRequiredLiteral, regexRequiredSymbols } from './regex-literal.js'
+import { regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
 
 describe('regexRequiredLiteral', () => {
   it.each([
@@ -21,17 +21,18 @@ describe('regexRequiredLiteral', () => {
   })
 })
 
-describe('regexRequiredSymbols', () => {
+describe('regexRequiredLiterals', () => {
   it.each([
-    ['\\w+`(?:\\w+|-|.)`[\\w+|\\s]', '`'],
-    ['"(?:\\{\\d\\})+"\\s*-f', '"'],
-    ['(?i)\\$\\{`?e`?n`?v`?:`?p`?a`?t`?h`?\\}', '${'],
-    ['(?i)\\$\\{env:path\\}', '${'],
-    ['C:\\\\Temp\\\\[0-9]+\\.dll', ':\\'],
-    ['powershell', ''],
-    ['a|b\\$', ''],
-    ['x\\d{3}', ''],
-  ])('%s → %s', (pattern, symbols) => {
-    expect(regexRequiredSymbols(pattern)).toBe(symbols)
+    ['\\w+`(?:\\w+|-|.)`[\\w+|\\s]', false, ['`']],
+    ['"(?:\\{\\d\\})+"\\s*-f', false, ['"', '-']],
+    ['"(?:\\{\\d\\})+"\\s*-f', true, ['-f', '"']],
+    ['(?i)\\$\\{`?e`?n`?v`?:`?p`?a`?t`?h`?\\}', false, ['${', ':', '}']],
+    ['C:\\\\Temp\\\\[0-9]+\\.dll', true, ['C:\\Temp\\', '.dll']],
+    ['C:\\\\Temp\\\\[0-9]+\\.dll', false, [':\\', '\\', '.']],
+    ['powershell', false, []],
+    ['a|b\\$', true, []],
+    ['x\\d{3}', false, []],
+  ])('%s (case-sensitive: %s) → %j', (pattern, caseSensitive, literals) => {
+    expect(regexRequiredLiterals(pattern, caseSensitive)).toEqual(literals)
   })
 })

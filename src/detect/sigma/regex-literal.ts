@@ -9,19 +9,20 @@ export function regexRequiredLiteral(pattern: string): string {
   return best.toLowerCase()
 }
 
+/** Most literals `regexRequiredLiterals` returns (the longest ones). */
+const MAX_REQUIRED = 3
+
 /**
- * The longest run of ASCII characters without case (`\`, `${`, `"`) that every match contains,
- * or ''. Case flags cannot change such characters, so `text.includes(run)` is a necessary
- * condition for the regex to match the text as is, checked before running the regex.
+ * Literals every match contains, to check with `text.includes` before running the regex: the
+ * top-level runs as written when the regex is case-sensitive, otherwise their ASCII characters
+ * without case (`\\`, `\${`, `"`), which no case flag changes. The longest MAX_REQUIRED, or none.
  */
-export function regexRequiredSymbols(pattern: string): string {
-  let best = ''
-  for (const run of literalRuns(pattern)) {
-    for (const segment of run.split(/[^\x20-\x40\x5b-\x60\x7b-\x7e]+/)) {
-      if (segment.length > best.length) best = segment
-    }
-  }
-  return best
+export function regexRequiredLiterals(pattern: string, caseSensitive: boolean): string[] {
+  const runs = literalRuns(pattern)
+  const literals = caseSensitive
+    ? runs
+    : runs.flatMap((run) => run.split(/[^\x20-\x40\x5b-\x60\x7b-\x7e]+/)).filter((part) => part !== '')
+  return [...new Set(literals)].sort((a, b) => b.length - a.length).slice(0, MAX_REQUIRED)
 }
 
 /** The literal runs of the top-level concatenation, in the pattern's own case. */
