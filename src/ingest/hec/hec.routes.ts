@@ -46,9 +46,11 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
         (_request, body, done) => done(null, body),
       )
       scope.setErrorHandler(hecErrorHandler)
-      scope.setNotFoundHandler((_request, reply) => {
-        void reply.status(404).send({ text: 'The requested URL was not found on this server.', code: 404 })
-      })
+      const hecNotFound = async (_request: FastifyRequest, reply: FastifyReply) =>
+        reply.status(404).send({ text: 'The requested URL was not found on this server.', code: 404 })
+      scope.setNotFoundHandler(hecNotFound)
+      // Claimed here, or the console's catch-all GET /* would answer unknown GETs first.
+      scope.get('/*', { config: { access: 'public' }, schema: { hide: true } }, hecNotFound)
 
       for (const url of ['/', '/event', '/event/1.0']) {
         scope.post(

@@ -259,12 +259,23 @@ for (const engine of ENGINES) {
       expect(await noChannel.json()).toMatchObject({ text: 'Data channel is missing', code: 10 })
     })
 
-    it('reports health', async () => {
+    it('reports health, and answers unknown paths as HEC does', async () => {
       const response = await fetch(`${server.baseUrl}/services/collector/health`, {
         headers: { authorization: `Splunk ${engineerToken}` },
       })
       expect(response.status).toBe(200)
       expect(await response.json()).toEqual({ text: 'HEC is healthy', code: 17 })
+      for (const method of ['GET', 'POST']) {
+        const missing = await fetch(`${server.baseUrl}/services/collector/nothing`, {
+          method,
+          headers: { authorization: `Splunk ${engineerToken}` },
+        })
+        expect(missing.status).toBe(404)
+        expect(await missing.json()).toEqual({
+          text: 'The requested URL was not found on this server.',
+          code: 404,
+        })
+      }
     })
   })
 }
