@@ -55,10 +55,13 @@ type Run = ContentText & { text: string }
  * wrapped paragraphs, lists, tables whose header row repeats on each page, page breaks, page
  * numbers, and the TLP marking in the header and footer of every page.
  */
-export async function markdownToPdf(
-  source: string,
-  page: { title: string; tlp: string; subject: string },
-): Promise<Buffer> {
+export interface PdfPage {
+  title: string
+  tlp: string
+  subject: string
+}
+
+export async function markdownToPdf(source: string, page: PdfPage): Promise<Buffer> {
   const tokens = markdown.parse(source, {})
   const [content] = blocks(tokens, 0, null)
   const tlpText = (alignment: 'left' | 'right'): ContentText => ({

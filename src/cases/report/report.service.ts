@@ -4,7 +4,7 @@ import type { Store } from '../../store/store.js'
 import type { EvidenceService } from '../evidence.service.js'
 import type { RcaService } from '../rca.service.js'
 import { markdownToHtmlPage } from './markdown-html.js'
-import { markdownToPdf } from './markdown-pdf.js'
+import { renderPdf } from './render-pdf.js'
 import { buildReportModel } from './report-model.js'
 import type { ReportTemplates } from './report-templates.js'
 
@@ -54,7 +54,7 @@ export class ReportService {
         ? Buffer.from(source)
         : options.format === 'html'
           ? Buffer.from(markdownToHtmlPage(source, { title, tlp: model.tlp }))
-          : await markdownToPdf(source, {
+          : await renderPdf(source, {
               title,
               tlp: model.tlp,
               subject: options.includeRca ? 'Incident report and root-cause analysis' : 'Incident report',
