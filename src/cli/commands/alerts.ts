@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { type ApiFlags, apiClient, withApiFlags } from '../api-client.js'
 import { printTable } from '../shared.js'
+import { parseDuration } from './silence.js'
 
 interface PublicAlert {
   id: number
@@ -84,5 +85,35 @@ export function registerAlerts(program: Command): void {
         comment: flags.comment,
       })
       process.stdout.write(`${updated} closed\n`)
+    })
+
+  withApiFlags(alerts.command('merge <target> <sources...>'))
+    .description('merge alerts into the first one: the others close as duplicates pointing at it')
+    .option('-m, --comment <text>', 'why they are one')
+    .action(async (target: string, sources: string[], flags: ApiFlags & { comment?: string }) => {
+      const { merged } = await apiClient(flags).request<{ merged: number[] }>(
+        'POST',
+        `/api/v1/alerts/${encodeURIComponent(target)}/merge`,
+        { sourceIds: sources.map(Number), ...(flags.comment ? { comment: flags.comment } : {}) },
+      )
+      process.stdout.write(`${merged.length} merged into ${target}\n`)
+    })
+
+  withApiFlags(alerts.command('silence-similar <id>'))
+    .description('silence new alerts like this one (same rule and host by default) for a while')
+    .option('-f, --fields <list>', 'ruleId, host, user, source, severity (comma-separated)', 'ruleId,host')
+    .requiredOption('-d, --duration <duration>', 'how long: 30m, 4h, 2d')
+    .requiredOption('-m, --comment <text>', 'why')
+    .action(async (id: string, flags: ApiFlags & { fields: string; duration: string; comment: string }) => {
+      const silence = await apiClient(flags).request<{ id: number; endsAt: string }>(
+        'POST',
+        `/api/v1/alerts/${encodeURIComponent(id)}/silence-similar`,
+        {
+          fields: flags.fields.split(',').map((field) => field.trim()),
+          durationSeconds: parseDuration(flags.duration) / 1_000,
+          comment: flags.comment,
+        },
+      )
+      process.stdout.write(`silence ${silence.id} until ${silence.endsAt}\n`)
     })
 }
