@@ -339,6 +339,21 @@ describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (C
     // The alert's entities became the incident's observables, and the page lists them.
     await expect.poll(() => page.locator('.observables').textContent()).toContain('dc01')
 
+    // From the queue, x selects the medium alert and n adds it to the open incident.
+    await page.goto(`${server.baseUrl}/alerts`)
+    const psexec = page.locator('tr[data-alert-id]', { hasText: 'PsExec service install' })
+    await psexec.click()
+    await page.keyboard.press('x')
+    await page.keyboard.press('n')
+    await page.locator('dialog[open] select[name=incident] option', { hasText: `IR-${incidentId}` }).waitFor({
+      state: 'attached',
+    })
+    await page.selectOption('dialog select[name=incident]', String(incidentId))
+    await page.click('dialog button[type=submit]')
+    await page.waitForURL(`**/incidents/${incidentId}`)
+    const added = (await alertsByTitle()).get('PsExec service install')!
+    expect(added.incidentId).toBe(incidentId)
+
     await page.goto(`${server.baseUrl}/incidents`)
     await page.getByText(`IR-${incidentId}`).waitFor()
     await page.goto(`${server.baseUrl}/rules`)

@@ -2,7 +2,8 @@ import { useState } from 'react'
 import { post } from '../api'
 import { label } from '../format'
 import { navigate } from '../router'
-import { type Alert, type Incident, RESOLUTIONS, SEVERITIES } from '../types'
+import { type Alert, INCIDENT_PHASES, type Incident, RESOLUTIONS, SEVERITIES } from '../types'
+import { useApi } from '../use-api'
 import { Dialog } from './Dialog'
 
 const message = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason))
@@ -66,57 +67,86 @@ export function CloseAlertsDialog({
   )
 }
 
-/** Open an incident from alerts: their entities become the incident's observables. */
+const OPEN_PHASES = INCIDENT_PHASES.filter((phase) => phase !== 'closed').join(',')
+
+/**
+ * Open an incident from alerts, or add them to an open one: either way their entities become the
+ * incident's observables.
+ */
 export function CreateIncidentDialog({ alerts, onCancel }: { alerts: Alert[]; onCancel: () => void }) {
   const top = alerts[0]
   const host = top?.entities.hosts?.[0]
   const [title, setTitle] = useState(top ? `${top.ruleTitle}${host ? ` on ${host}` : ''}` : '')
   const worst = SEVERITIES.find((severity) => alerts.some((alert) => alert.severity === severity)) ?? 'medium'
   const [severity, setSeverity] = useState<string>(worst)
+  const [target, setTarget] = useState('new')
+  const open = useApi<{ items: Incident[] }>(`/incidents?limit=100&status=${OPEN_PHASES}`)
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
+  const alertIds = alerts.map((alert) => alert.id)
   const submit = async () => {
     setBusy(true)
     try {
-      const incident = await post<Incident>('/incidents', {
-        title,
-        severity,
-        alertIds: alerts.map((alert) => alert.id),
-      })
-      navigate(`/incidents/${incident.id}`)
+      if (target === 'new') {
+        const incident = await post<Incident>('/incidents', { title, severity, alertIds })
+        navigate(`/incidents/${incident.id}`)
+      } else {
+        await post(`/incidents/${target}/alerts`, { alertIds })
+        navigate(`/incidents/${target}`)
+      }
     } catch (reason) {
       setError(message(reason))
       setBusy(false)
     }
   }
+  const plural = alerts.length === 1 ? '' : 's'
   return (
     <Dialog
-      title={`New incident from ${alerts.length} alert${alerts.length === 1 ? '' : 's'}`}
-      submitLabel="Create incident"
+      title={
+        target === 'new'
+          ? `New incident from ${alerts.length} alert${plural}`
+          : `Add ${alerts.length} alert${plural} to IR-${target}`
+      }
+      submitLabel={target === 'new' ? 'Create incident' : 'Add to incident'}
       onSubmit={submit}
       onClose={onCancel}
       busy={busy}
       error={error}
     >
       <label>
-        Title
-        <input
-          name="title"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          required
-          maxLength={300}
-        />
-      </label>
-      <label>
-        Severity
-        <select name="severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
-          {SEVERITIES.map((value) => (
-            <option key={value}>{value}</option>
+        Incident
+        <select name="incident" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <option value="new">a new incident</option>
+          {(open.data?.items ?? []).map((incident) => (
+            <option key={incident.id} value={String(incident.id)}>
+              IR-{incident.id} {incident.title} ({label(incident.status)})
+            </option>
           ))}
         </select>
       </label>
-      <p className="muted">Alerts: {alerts.map((alert) => `#${alert.id}`).join(', ')}</p>
+      {target === 'new' && (
+        <>
+          <label>
+            Title
+            <input
+              name="title"
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              required
+              maxLength={300}
+            />
+          </label>
+          <label>
+            Severity
+            <select name="severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
+              {SEVERITIES.map((value) => (
+                <option key={value}>{value}</option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
+      <p className="muted">Alerts: {alertIds.map((id) => `#${id}`).join(', ')}</p>
     </Dialog>
   )
 }
