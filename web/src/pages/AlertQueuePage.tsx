@@ -257,6 +257,11 @@ export function AlertQueuePage({ me }: { me: Me }) {
           )}
         </tbody>
       </table>
+      {data?.nextCursor && (
+        <p className="muted">
+          The first {data.items.length} alerts are shown, in this order; filter to narrow the queue.
+        </p>
+      )}
       {dialog === 'close' && (
         <CloseAlertsDialog
           alertIds={targets().map((a) => a.id)}
