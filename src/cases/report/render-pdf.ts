@@ -11,7 +11,23 @@ import type { PdfPage } from './markdown-pdf.js'
  * request on this node. From the TypeScript sources (tests, `npm run dev`) the worker loads
  * through tsx; from `dist/` it is plain JavaScript.
  */
-export function renderPdf(source: string, page: PdfPage): Promise<Buffer> {
+export async function renderPdf(source: string, page: PdfPage): Promise<Buffer> {
+  // At most two layouts at once per process (each may use up to 1 GiB); later ones wait their turn.
+  while (running >= MAX_RUNNING) await new Promise<void>((wake) => waiting.push(wake))
+  running += 1
+  try {
+    return await layOutInWorker(source, page)
+  } finally {
+    running -= 1
+    waiting.shift()?.()
+  }
+}
+
+const MAX_RUNNING = 2
+let running = 0
+const waiting: (() => void)[] = []
+
+function layOutInWorker(source: string, page: PdfPage): Promise<Buffer> {
   const fromSources = import.meta.url.endsWith('.ts')
   const entry = new URL(`./pdf-render-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url)
   const options = { workerData: { source, page }, resourceLimits: { maxOldGenerationSizeMb: 1024 } }
