@@ -3,6 +3,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeliveryWorker } from '../notify/delivery-worker.js'
 import { type HttpReceiver, startHttpReceiver } from '../notify/test-support/http-receiver.js'
+import { runCli } from '../test-support/cli-process.js'
 import { ENGINES } from '../test-support/stores.js'
 import { startTestServer, type TestServer } from '../test-support/test-server.js'
 import { cronFromTimes, latestSlot, parseCronList } from './cron.js'
@@ -155,7 +156,7 @@ for (const engine of ENGINES) {
       expect(after.json.lastSlotAt).toBe(slot.toISOString())
     })
 
-    it('sends the brief now at a shift change, to Teams and a signed webhook, audited', async () => {
+    it('sends the brief now at a shift change (API and CLI), to Teams and a signed webhook, audited', async () => {
       const refused = await call(
         'POST',
         '/api/v1/brief/send',
@@ -170,6 +171,10 @@ for (const engine of ENGINES) {
         analyst,
       )
       expect(teams.status).toBe(202)
+      const cli = await runCli(['brief', '--since', '24h', '--send-to', String(channels.teams)], {
+        env: { WATCHFLOOR_URL: server.baseUrl, WATCHFLOOR_TOKEN: analyst },
+      })
+      expect(cli.stdout).toMatch(new RegExp(`queued for channel ${channels.teams} \\(notification \\d+\\)`))
       const hook = await call(
         'POST',
         '/api/v1/brief/send',
@@ -179,6 +184,7 @@ for (const engine of ENGINES) {
       expect(hook.status).toBe(202)
       await deliverAll()
 
+      expect(receiver.requests.filter((request) => request.path === '/teams')).toHaveLength(2)
       const card = receiver.requests.find((request) => request.path === '/teams')
       const cardText = JSON.stringify(card?.json)
       expect(cardText).toContain('Watchfloor brief — Shift change (sent by token:analyst test)')
@@ -201,7 +207,12 @@ for (const engine of ENGINES) {
         .where('action', 'like', 'brief%')
         .orderBy('seq')
         .execute()
-      expect(audit.map((row) => row.action)).toEqual(['brief_schedule.create', 'brief.send', 'brief.send'])
-    })
+      expect(audit.map((row) => row.action)).toEqual([
+        'brief_schedule.create',
+        'brief.send',
+        'brief.send',
+        'brief.send',
+      ])
+    }, 180_000)
   })
 }
