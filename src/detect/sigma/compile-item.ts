@@ -4,7 +4,7 @@ import { LEAF_SEPARATOR, scalarText } from '../mapping/event-view.js'
 import { type FieldRef, fieldRef } from '../mapping/field-ref.js'
 import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
-import { regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
+import { regexRequiredClassRun, regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
 import { regexMinLength } from './regex-min-length.js'
 import {
   ANY_CHARS,
@@ -430,10 +430,12 @@ function regexTest(value: RuleValue, modifiers: ParsedModifiers, where: RuleLoca
   const minLength = regexMinLength(value.value)
   const caseSensitive = !modifiers.regexFlags.includes('i') && !/\(\?[a-zA-Z-]*i/.test(value.value)
   const required = regexRequiredLiterals(value.value, caseSensitive)
-  if (required.length > 0) {
+  const classRun = caseSensitive ? regexRequiredClassRun(value.value) : undefined
+  if (required.length > 0 || classRun !== undefined) {
     return (text) => {
       if (text.length < minLength) return false
       for (const literal of required) if (!text.includes(literal)) return false
+      if (classRun !== undefined && !classRun.test(text)) return false
       return regex.test(text)
     }
   }

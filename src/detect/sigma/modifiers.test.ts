@@ -181,6 +181,12 @@ describe('string modifiers', () => {
     const inline = buildMatcher(`selection:\n  CommandLine|re: '(?i)\\$\\{env:path\\}'\ncondition: selection`)
     expect(inline({ CommandLine: '\u0024{ENV:PATH}' })).toBe(true)
     expect(inline({ CommandLine: '$ {ENV:PATH}' })).toBe(false)
+    const hex = buildMatcher(
+      `selection:\n  CommandLine|re: '\\s[a-f0-9]{12}\\s[a-f0-9]{4}'\ncondition: selection`,
+    )
+    expect(hex({ CommandLine: 'run 0123456789ab cdef' })).toBe(true)
+    expect(hex({ CommandLine: 'run 0123456789ab CDEF' })).toBe(false)
+    expect(hex({ CommandLine: 'run 0123456789a bcdef' })).toBe(false)
     const long = buildMatcher(`selection:\n  CommandLine|re: '^.{10,}$'\ncondition: selection`)
     expect(long({ CommandLine: '123456789' })).toBe(false)
     expect(long({ CommandLine: '1234567890' })).toBe(true)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
+import { regexRequiredClassRun, regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
 
 describe('regexRequiredLiteral', () => {
   it.each([
@@ -34,5 +34,19 @@ describe('regexRequiredLiterals', () => {
     ['x\\d{3}', false, []],
   ])('%s (case-sensitive: %s) → %j', (pattern, caseSensitive, literals) => {
     expect(regexRequiredLiterals(pattern, caseSensitive)).toEqual(literals)
+  })
+})
+
+describe('regexRequiredClassRun', () => {
+  it.each([
+    ['\\s[a-fA-F0-9]{64}\\s[a-fA-F0-9]{16}', '/[a-fA-F0-9]{64}/'],
+    ['x[0-9]{8,}y', '/[0-9]{8}/'],
+    ['[0-9]{7}', undefined],
+    ['([0-9]{20})', undefined],
+    ['a|[0-9]{20}', undefined],
+    ['[^0-9]{20}', undefined],
+    ['[\\w]{20}', undefined],
+  ])('%s → %s', (pattern, source) => {
+    expect(regexRequiredClassRun(pattern)?.toString()).toBe(source)
   })
 })

@@ -104,3 +104,33 @@ function skipBracketed(pattern: string, start: number): number {
   }
   return index + 1
 }
+
+/** Shortest counted run of one class worth a native pre-check (re2js steps one state per count). */
+const MIN_CLASS_RUN = 8
+
+/**
+ * For a case-sensitive regex with a top-level `[a-f0-9]{64}` (a class of ASCII letters, digits and
+ * ranges of them, counted at least MIN_CLASS_RUN times), a native regex for that run alone: every
+ * match of the whole contains it. It needs at most count steps per position (linear in the text).
+ */
+export function regexRequiredClassRun(pattern: string): RegExp | undefined {
+  if (hasTopLevelAlternation(pattern)) return undefined
+  let best: { source: string; count: number } | undefined
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]
+    if (char === '\\') index++
+    else if (char === '(') index = skipBracketed(pattern, index) - 1
+    else if (char === '[') {
+      const end = skipBracketed(pattern, index)
+      const body = pattern.slice(index + 1, end - 1)
+      const count = /^\{(\d+)(,\d*)?\}/.exec(pattern.slice(end))
+      if (count !== null && /^(?:[A-Za-z0-9](?:-[A-Za-z0-9])?)+$/.test(body)) {
+        const times = Number(count[1])
+        if (times >= MIN_CLASS_RUN && (best === undefined || times > best.count))
+          best = { source: `[${body}]{${times}}`, count: times }
+      }
+      index = end - 1
+    }
+  }
+  return best === undefined ? undefined : new RegExp(best.source)
+}
