@@ -38,6 +38,7 @@ h2 { margin-top: 1.6em; border-bottom: 1px solid #ccd; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; font-size: 13px; }
 th, td { border: 1px solid #ccd; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eef0f5; }
+td:first-child { white-space: nowrap; overflow-wrap: normal; }
 p, li { overflow-wrap: anywhere; }
 pre { background: #f4f5f8; padding: .5em; white-space: pre-wrap; overflow-wrap: anywhere; }
 .tlp { background: #000; padding: .3em .6em; font-weight: bold; font-family: monospace; }
