@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { Counter, type Registry } from 'prom-client'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
@@ -14,6 +14,10 @@ import { type SlaKind, type SlaPolicy, slaPolicySchema, targetMs } from './sla-p
 /** Cursor names in `detect_cursors`: the last alert id given due times, the last breach scan (ms). */
 const COMPUTED_CURSOR = 'alert-sla'
 const SCANNED_CURSOR = 'alert-sla-scan'
+/** The last time stored states were brought up to date (ms). */
+const STATE_CURSOR = 'alert-sla-state'
+/** Triage changes committed this long after their `updated_at` are still picked up. */
+const CHANGE_SLACK_MS = 60_000
 const BATCH = 1_000
 /** How long a policy read from the database is reused by list and detail responses. */
 const POLICY_CACHE_MS = 5_000
@@ -199,6 +203,7 @@ export class AlertSlaService {
       this.#computedVersion = current.version
     }
     await this.#scanDue(router, now, breaches)
+    await this.#refreshStates(current.policy, now)
     for (const breach of breaches) {
       this.#breaches?.inc({ kind: breach.kind, severity: breach.alert.severity })
       this.options.events?.publish('alert.sla_breach', {
@@ -229,13 +234,17 @@ export class AlertSlaService {
         .limit(BATCH)
         .execute()
       if (alerts.length === 0) return 0
-      const rows = alerts.map((alert) => ({
-        alert_id: alert.id,
-        policy_version: current.version,
-        ...computeDue(current.policy, alert),
-        ack_breached_at: null,
-        close_breached_at: null,
-      }))
+      const rows = alerts.map((alert) => {
+        const due = computeDue(current.policy, alert)
+        return {
+          alert_id: alert.id,
+          policy_version: current.version,
+          ...due,
+          ack_breached_at: null,
+          close_breached_at: null,
+          state: slaView(alert, due, current.policy, now).state,
+        }
+      })
       await trx
         .insertInto('alert_sla')
         .values(rows)
@@ -267,9 +276,10 @@ export class AlertSlaService {
         .execute()
       for (const alert of stale) {
         const due = computeDue(current.policy, alert)
+        const state = slaView(alert, due, current.policy, now).state
         await trx
           .updateTable('alert_sla')
-          .set({ ...due, policy_version: current.version })
+          .set({ ...due, policy_version: current.version, state })
           .where('alert_id', '=', alert.id)
           .execute()
         await this.#recordBreaches(trx, { ...alert, ...due }, current.policy, router, now, breaches)
@@ -319,6 +329,51 @@ export class AlertSlaService {
       for (const alert of due) await this.#recordBreaches(trx, alert, policy, router, now, breaches)
       await writeCursor(trx, SCANNED_CURSOR, now.getTime(), now)
     })
+  }
+
+  /**
+   * Brings stored states up to date for the filter: alerts whose risk or due time passed since the
+   * last run, and alerts changed since then (acknowledged, closed, reopened).
+   */
+  async #refreshStates(policy: SlaPolicy, now: Date): Promise<void> {
+    const since = await readCursor(this.store.db, STATE_CURSOR)
+    if (since > 0) {
+      const from = new Date(since)
+      const crossed = await this.store.db
+        .selectFrom('alert_sla')
+        .select('alert_id')
+        .where((eb) =>
+          eb.or(
+            (['ack_risk_at', 'ack_due_at', 'close_risk_at', 'close_due_at'] as const).map((column) =>
+              eb.and([eb(column, '>', from), eb(column, '<=', now)]),
+            ),
+          ),
+        )
+        .execute()
+      const changed = await this.store.db
+        .selectFrom('alerts')
+        .select('id')
+        .where('updated_at', '>', new Date(since - CHANGE_SLACK_MS))
+        .execute()
+      const ids = [...new Set([...crossed.map((row) => row.alert_id), ...changed.map((row) => row.id)])]
+      for (let start = 0; start < ids.length; start += BATCH) {
+        await this.store.transaction(async (trx) => {
+          const rows = await trx
+            .selectFrom('alert_sla')
+            .innerJoin('alerts', 'alerts.id', 'alert_sla.alert_id')
+            .selectAll('alert_sla')
+            .select(['alerts.severity', 'alerts.created_at', 'alerts.acknowledged_at', 'alerts.closed_at'])
+            .where('alert_sla.alert_id', 'in', ids.slice(start, start + BATCH))
+            .execute()
+          for (const row of rows) {
+            const state = slaView(row, row, policy, now).state
+            if (state !== row.state)
+              await trx.updateTable('alert_sla').set({ state }).where('alert_id', '=', row.alert_id).execute()
+          }
+        })
+      }
+    }
+    await this.store.transaction((trx) => writeCursor(trx, STATE_CURSOR, now.getTime(), now))
   }
 
   /**
@@ -376,7 +431,7 @@ export class AlertSlaService {
   }
 }
 
-async function readCursor(trx: Transaction<Database>, name: string): Promise<number> {
+async function readCursor(trx: Kysely<Database>, name: string): Promise<number> {
   const row = await trx.selectFrom('detect_cursors').select('seq').where('name', '=', name).executeTakeFirst()
   return row ? Number(row.seq) : 0
 }

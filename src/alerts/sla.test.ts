@@ -190,6 +190,10 @@ for (const engine of ENGINES) {
       expect(await list('sla=breached')).toEqual([late])
       expect(await list('sla=ok')).toEqual([fresh])
       expect(await list('sla=at_risk,met')).toEqual([])
+      // Fifty minutes on, the high alert is in the last quarter of its one-hour target.
+      await server.services.alertSla.runOnce(new Date(Date.now() + 50 * 60_000))
+      expect(await list('sla=at_risk')).toEqual([fresh])
+      expect(await list('sla=breached')).toEqual([late])
       const listed = (await call('/api/v1/alerts', { token: viewer })).json.items as PublicAlert[]
       expect(listed.find((item) => item.id === fresh)?.sla.ack.remainingMs).toBeGreaterThan(0)
 

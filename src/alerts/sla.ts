@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
 import type { AlertRow, AlertSlaRow, Database } from '../store/schema.js'
 import { addBusinessTime, businessTimeBetween } from './business-hours.js'
-import { SLA_KINDS, type SlaKind, type SlaPolicy, targetMs } from './sla-policy.js'
+import { type SlaKind, type SlaPolicy, targetMs } from './sla-policy.js'
 
 /**
  * `ok`: running with time left; `at_risk`: in the last part of its target; `breached`: past due
@@ -80,7 +80,7 @@ function clock(
 /** The SLA state of an alert: stored due times when the SLA task computed them, else the policy's. */
 export function slaView(
   alert: Pick<AlertRow, 'severity' | 'created_at' | 'acknowledged_at' | 'closed_at'>,
-  stored: AlertSlaRow | undefined,
+  stored: (SlaDue & Partial<Pick<AlertSlaRow, 'ack_breached_at' | 'close_breached_at'>>) | undefined,
   policy: SlaPolicy,
   now = new Date(),
 ): SlaView {
@@ -91,57 +91,20 @@ export function slaView(
   return { state, ack, close }
 }
 
-type AlertsWithSla = ExpressionBuilder<Database, 'alerts' | 'alert_sla'>
-
-/** The same states as `slaView`, in SQL over the stored due times (for filtering lists). */
-function kindState(eb: AlertsWithSla, kind: SlaKind, state: SlaState, now: Date): Expression<SqlBool> {
-  const done = kind === 'ack' ? 'alerts.acknowledged_at' : 'alerts.closed_at'
-  const due = kind === 'ack' ? 'alert_sla.ack_due_at' : 'alert_sla.close_due_at'
-  const risk = kind === 'ack' ? 'alert_sla.ack_risk_at' : 'alert_sla.close_risk_at'
-  switch (state) {
-    case 'met':
-      return eb.and([eb(done, 'is not', null), eb(done, '<=', eb.ref(due))])
-    case 'breached':
-      // `done > due` alone is NULL while running, and NOT NULL would hide the alert from `ok`.
-      return eb.or([
-        eb.and([eb(done, 'is', null), eb(due, '<=', now)]),
-        eb.and([eb(done, 'is not', null), eb(done, '>', eb.ref(due))]),
-      ])
-    case 'at_risk':
-      return eb.and([eb(done, 'is', null), eb(risk, '<=', now), eb(due, '>', now)])
-    case 'ok':
-      return eb.and([eb(done, 'is', null), eb(risk, '>', now)])
-  }
-}
-
-function overallState(eb: AlertsWithSla, state: SlaState, now: Date): Expression<SqlBool> {
-  const either = (wanted: SlaState) => eb.or(SLA_KINDS.map((kind) => kindState(eb, kind, wanted, now)))
-  switch (state) {
-    case 'breached':
-      return either('breached')
-    case 'at_risk':
-      return eb.and([eb.not(either('breached')), either('at_risk')])
-    case 'ok':
-      return eb.and([eb.not(either('breached')), eb.not(either('at_risk')), either('ok')])
-    case 'met':
-      return eb.and(SLA_KINDS.map((kind) => kindState(eb, kind, 'met', now)))
-  }
-}
-
 /**
- * Alerts whose SLA state is one of `states`. Only alerts the SLA task has already seen (it runs
- * every few seconds) have stored due times; a newer alert matches no SLA filter until then.
+ * Alerts whose SLA state is one of `states`, as the SLA task last recorded it (it runs every few
+ * seconds): a state that changes with time alone (ok → at_risk → breached) or through triage is
+ * seen by the filter after the next run. Responses compute the state live.
  */
 export function slaStateCondition(
   eb: ExpressionBuilder<Database, 'alerts'>,
   states: readonly SlaState[],
-  now = new Date(),
 ): Expression<SqlBool> {
   return eb.exists(
     eb
       .selectFrom('alert_sla')
       .select('alert_sla.alert_id')
       .whereRef('alert_sla.alert_id', '=', 'alerts.id')
-      .where((inner) => inner.or(states.map((state) => overallState(inner, state, now)))),
+      .where('alert_sla.state', 'in', states),
   )
 }

@@ -586,6 +586,8 @@ export interface AlertSlaTable {
   close_risk_at: Timestamp
   ack_breached_at: Timestamp | null
   close_breached_at: Timestamp | null
+  /** The SLA state as of the SLA task's last run, for filtering lists (responses compute it live). */
+  state: string
 }
 
 export interface Database {

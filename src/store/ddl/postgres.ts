@@ -29,6 +29,8 @@ export const postgresSchemaDialect: SchemaDialect = {
     await sql`CREATE INDEX alerts_last_seen_idx ON alerts (last_seen, id)`.execute(db)
     await sql`CREATE INDEX alerts_risk_idx ON alerts (risk_score, id)`.execute(db)
     await sql`CREATE INDEX alerts_status_risk_idx ON alerts (status, risk_score, id)`.execute(db)
+    // The SLA task re-reads the alerts changed since its last run.
+    await sql`CREATE INDEX alerts_updated_idx ON alerts (updated_at)`.execute(db)
     // Without statistics on the expression, `lower(rule_title) LIKE '%term%'` is guessed to match
     // almost nothing, and the planner sorts the whole table instead of walking the time index.
     await sql`CREATE STATISTICS alerts_title_lower_stats ON (lower(rule_title)) FROM alerts`.execute(db)

@@ -26,9 +26,12 @@ export async function up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
     close_due_at TIMESTAMPTZ NOT NULL,
     close_risk_at TIMESTAMPTZ NOT NULL,
     ack_breached_at TIMESTAMPTZ,
-    close_breached_at TIMESTAMPTZ
+    close_breached_at TIMESTAMPTZ,
+    state VARCHAR NOT NULL
   )`.execute(db)
   await sql`CREATE INDEX alert_sla_ack_due_idx ON alert_sla (ack_due_at)`.execute(db)
   await sql`CREATE INDEX alert_sla_close_due_idx ON alert_sla (close_due_at)`.execute(db)
+  await sql`CREATE INDEX alert_sla_ack_risk_idx ON alert_sla (ack_risk_at)`.execute(db)
+  await sql`CREATE INDEX alert_sla_close_risk_idx ON alert_sla (close_risk_at)`.execute(db)
   await ddl.createAlertListIndexes(db)
 }
