@@ -10,6 +10,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AlertBuilder } from '../alerts/alert-builder.js'
 import type { NewDetection } from '../store/schema.js'
+import { ENGINES } from '../test-support/stores.js'
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../test-support/test-server.js'
 import { CONSOLE_CSP, CONSOLE_DIST, consoleRoutes } from './console.routes.js'
 
@@ -151,240 +152,250 @@ describe('console: served by the API process', () => {
   })
 })
 
-describe.skipIf(!haveChromium)('console: an analyst triages in a real browser (Chromium)', () => {
-  let server: TestServer
-  let builder: AlertBuilder
-  let context: BrowserContext
-  let page: Page
-  let profile: string
-  let admin: string
+for (const engine of ENGINES) {
+  describe.skipIf(!haveChromium)(
+    `${engine}: console: an analyst triages in a real browser (Chromium)`,
+    () => {
+      let server: TestServer
+      let builder: AlertBuilder
+      let context: BrowserContext
+      let page: Page
+      let profile: string
+      let admin: string
+      const shots = path.join(SCREENSHOTS, engine)
 
-  async function alertsByTitle(): Promise<Map<string, PublicAlert>> {
-    const response = await server.request('/api/v1/alerts?limit=100', { token: admin })
-    const { items } = (await response.json()) as { items: PublicAlert[] }
-    return new Map(items.map((alert) => [alert.ruleTitle, alert]))
-  }
+      async function alertsByTitle(): Promise<Map<string, PublicAlert>> {
+        const response = await server.request('/api/v1/alerts?limit=100', { token: admin })
+        const { items } = (await response.json()) as { items: PublicAlert[] }
+        return new Map(items.map((alert) => [alert.ruleTitle, alert]))
+      }
 
-  beforeAll(async () => {
-    ensureConsoleBuilt()
-    mkdirSync(SCREENSHOTS, { recursive: true })
-    server = await startTestServer('duckdb')
-    admin = await server.tokenFor('admin')
-    builder = new AlertBuilder(
-      server.services.store,
-      server.services.rules,
-      server.services.silences,
-      pino({ level: 'silent' }),
-      // As the node wires it: new and changed alerts go to the live stream the queue listens to.
-      { events: server.services.alertStream },
-    )
-    await server.services.store.db
-      .insertInto('detections')
-      .values([
-        detection('rule-mimikatz', 'Mimikatz command line', 'critical', 'dc01'),
-        detection('rule-lsass', 'LSASS memory dump', 'high', 'ws-17'),
-        detection('rule-psexec', 'PsExec service install', 'medium', 'ws-03'),
-      ])
-      .execute()
-    await builder.catchUp()
-    const created = await server.request('/api/v1/sources', {
-      method: 'POST',
-      token: admin,
-      body: JSON.stringify({ name: 'sysmon', expectedIntervalSeconds: 600 }),
-    })
-    expect(created.status).toBe(201)
-    const now = Date.now()
-    const lines = Array.from({ length: 40 }, (_, n) =>
-      JSON.stringify({
-        '@timestamp': new Date(now - n * 20 * 60_000).toISOString(),
-        host: { name: 'ws-17' },
-        message: `event ${n}`,
-      }),
-    )
-    const ingested = await server.request('/api/v1/ingest/sysmon', {
-      method: 'POST',
-      token: admin,
-      headers: { 'content-type': 'application/x-ndjson' },
-      body: `${lines.join('\n')}\n`,
-    })
-    expect(ingested.status).toBeLessThan(300)
+      beforeAll(async () => {
+        ensureConsoleBuilt()
+        mkdirSync(shots, { recursive: true })
+        server = await startTestServer(engine)
+        admin = await server.tokenFor('admin')
+        builder = new AlertBuilder(
+          server.services.store,
+          server.services.rules,
+          server.services.silences,
+          pino({ level: 'silent' }),
+          // As the node wires it: new and changed alerts go to the live stream the queue listens to.
+          { events: server.services.alertStream },
+        )
+        await server.services.store.db
+          .insertInto('detections')
+          .values([
+            detection('rule-mimikatz', 'Mimikatz command line', 'critical', 'dc01'),
+            detection('rule-lsass', 'LSASS memory dump', 'high', 'ws-17'),
+            detection('rule-psexec', 'PsExec service install', 'medium', 'ws-03'),
+          ])
+          .execute()
+        await builder.catchUp()
+        const created = await server.request('/api/v1/sources', {
+          method: 'POST',
+          token: admin,
+          body: JSON.stringify({ name: 'sysmon', expectedIntervalSeconds: 600 }),
+        })
+        expect(created.status).toBe(201)
+        const now = Date.now()
+        const lines = Array.from({ length: 40 }, (_, n) =>
+          JSON.stringify({
+            '@timestamp': new Date(now - n * 20 * 60_000).toISOString(),
+            host: { name: 'ws-17' },
+            message: `event ${n}`,
+          }),
+        )
+        const ingested = await server.request('/api/v1/ingest/sysmon', {
+          method: 'POST',
+          token: admin,
+          headers: { 'content-type': 'application/x-ndjson' },
+          body: `${lines.join('\n')}\n`,
+        })
+        expect(ingested.status).toBeLessThan(300)
 
-    profile = mkdtempSync(path.join(os.tmpdir(), 'wf-chromium-'))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 860 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    page = context.pages()[0] ?? (await context.newPage())
-  })
+        profile = mkdtempSync(path.join(os.tmpdir(), 'wf-chromium-'))
+        context = await chromium.launchPersistentContext(profile, {
+          executablePath: CHROMIUM,
+          headless: true,
+          viewport: { width: 1440, height: 860 },
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        })
+        page = context.pages()[0] ?? (await context.newPage())
+      })
 
-  afterAll(async () => {
-    await context?.close()
-    if (profile) rmSync(profile, { recursive: true, force: true })
-    await builder?.release()
-    await server?.close()
-  })
+      afterAll(async () => {
+        await context?.close()
+        if (profile) rmSync(profile, { recursive: true, force: true })
+        await builder?.release()
+        await server?.close()
+      })
 
-  it('logs in, acknowledges with a, closes with c and a resolution, and opens an incident from an alert', async () => {
-    // Script errors and console errors (a CSP violation is reported there) fail the test.
-    const pageErrors: string[] = []
-    page.on('pageerror', (error) => pageErrors.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().includes('401')) pageErrors.push(message.text())
-    })
+      it('logs in, acknowledges with a, closes with c and a resolution, and opens an incident from an alert', async () => {
+        // Script errors and console errors (a CSP violation is reported there) fail the test.
+        const pageErrors: string[] = []
+        page.on('pageerror', (error) => pageErrors.push(error.message))
+        page.on('console', (message) => {
+          if (message.type() === 'error' && !message.text().includes('401')) pageErrors.push(message.text())
+        })
 
-    await page.goto(`${server.baseUrl}/`)
-    await page.fill('input[name=username]', 'admin')
-    await page.fill('input[name=password]', TEST_ADMIN_PASSWORD)
-    await page.click('button[type=submit]')
+        await page.goto(`${server.baseUrl}/`)
+        await page.fill('input[name=username]', 'admin')
+        await page.fill('input[name=password]', TEST_ADMIN_PASSWORD)
+        await page.click('button[type=submit]')
 
-    const rows = page.locator('tr[data-alert-id]')
-    await rows.first().waitFor()
-    expect(await rows.count()).toBe(3)
-    for (const title of ['Mimikatz command line', 'LSASS memory dump', 'PsExec service install']) {
-      await expect.poll(() => page.locator('table.grid tbody').textContent()).toContain(title)
-    }
+        const rows = page.locator('tr[data-alert-id]')
+        await rows.first().waitFor()
+        expect(await rows.count()).toBe(3)
+        for (const title of ['Mimikatz command line', 'LSASS memory dump', 'PsExec service install']) {
+          await expect.poll(() => page.locator('table.grid tbody').textContent()).toContain(title)
+        }
 
-    // A new alert arrives over the live stream, without a reload (the fallback poll is slower
-    // than the wait here).
-    await server.services.store.db
-      .insertInto('detections')
-      .values([detection('rule-schtask', 'Suspicious scheduled task', 'low', 'ws-09')])
-      .execute()
-    await builder.catchUp()
-    await page.getByText('Suspicious scheduled task').waitFor({ timeout: 20_000 })
-    expect(await rows.count()).toBe(4)
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'queue.png') })
+        // A new alert arrives over the live stream, without a reload (the fallback poll is slower
+        // than the wait here).
+        await server.services.store.db
+          .insertInto('detections')
+          .values([detection('rule-schtask', 'Suspicious scheduled task', 'low', 'ws-09')])
+          .execute()
+        await builder.catchUp()
+        await page.getByText('Suspicious scheduled task').waitFor({ timeout: 20_000 })
+        expect(await rows.count()).toBe(4)
+        await page.screenshot({ path: path.join(shots, 'queue.png') })
 
-    // ? lists the keys; Escape closes the list and the queue's keys work again.
-    await page.keyboard.press('?')
-    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor()
-    await page.keyboard.press('Escape')
-    await page.locator('dialog[open]').waitFor({ state: 'detached' })
+        // ? lists the keys; Escape closes the list and the queue's keys work again.
+        await page.keyboard.press('?')
+        await page.getByRole('dialog', { name: 'Keyboard' }).waitFor()
+        await page.keyboard.press('Escape')
+        await page.locator('dialog[open]').waitFor({ state: 'detached' })
 
-    // / jumps to the rule filter; Escape leaves it and the keys work on the rows again.
-    await page.keyboard.press('/')
-    await page.keyboard.type('lsass')
-    await expect.poll(() => rows.count()).toBe(1)
-    await page.keyboard.press('Escape')
-    await page.fill('input[name=rule]', '')
-    await page.locator('input[name=rule]').blur()
-    await expect.poll(() => rows.count()).toBe(4)
+        // / jumps to the rule filter; Escape leaves it and the keys work on the rows again.
+        await page.keyboard.press('/')
+        await page.keyboard.type('lsass')
+        await expect.poll(() => rows.count()).toBe(1)
+        await page.keyboard.press('Escape')
+        await page.fill('input[name=rule]', '')
+        await page.locator('input[name=rule]').blur()
+        await expect.poll(() => rows.count()).toBe(4)
 
-    // Acknowledge the row under the cursor with the keyboard.
-    const firstId = Number(await rows.nth(0).getAttribute('data-alert-id'))
-    await page.keyboard.press('a')
-    await page.locator(`tr[data-alert-id="${firstId}"] .status-acknowledged`).waitFor()
-    // m assigns it to whoever is logged in.
-    await page.keyboard.press('m')
-    await expect
-      .poll(() => page.locator(`tr[data-alert-id="${firstId}"] td.assignee`).textContent())
-      .toBe('admin')
+        // Acknowledge the row under the cursor with the keyboard.
+        const firstId = Number(await rows.nth(0).getAttribute('data-alert-id'))
+        await page.keyboard.press('a')
+        await page.locator(`tr[data-alert-id="${firstId}"] .status-acknowledged`).waitFor()
+        // m assigns it to whoever is logged in.
+        await page.keyboard.press('m')
+        await expect
+          .poll(() => page.locator(`tr[data-alert-id="${firstId}"] td.assignee`).textContent())
+          .toBe('admin')
 
-    // j moves down; c opens the close dialog; the resolution and comment go to the server.
-    const secondId = Number(await rows.nth(1).getAttribute('data-alert-id'))
-    await page.keyboard.press('j')
-    await page.locator(`tr[data-alert-id="${secondId}"].cursor`).waitFor()
-    await page.keyboard.press('c')
-    await page.locator('dialog[open]').waitFor()
-    await page.selectOption('dialog select[name=resolution]', 'benign_positive')
-    await page.fill('dialog textarea[name=comment]', 'Admin testing backup tooling, ticket CHG-1234')
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'close-dialog.png') })
-    await page.click('dialog button[type=submit]')
-    await page.locator(`tr[data-alert-id="${secondId}"]`).waitFor({ state: 'detached' })
+        // j moves down; c opens the close dialog; the resolution and comment go to the server.
+        const secondId = Number(await rows.nth(1).getAttribute('data-alert-id'))
+        await page.keyboard.press('j')
+        await page.locator(`tr[data-alert-id="${secondId}"].cursor`).waitFor()
+        await page.keyboard.press('c')
+        await page.locator('dialog[open]').waitFor()
+        await page.selectOption('dialog select[name=resolution]', 'benign_positive')
+        await page.fill('dialog textarea[name=comment]', 'Admin testing backup tooling, ticket CHG-1234')
+        await page.screenshot({ path: path.join(shots, 'close-dialog.png') })
+        await page.click('dialog button[type=submit]')
+        await page.locator(`tr[data-alert-id="${secondId}"]`).waitFor({ state: 'detached' })
 
-    const afterTriage = [...(await alertsByTitle()).values()]
-    const first = afterTriage.find((alert) => alert.id === firstId)!
-    const second = afterTriage.find((alert) => alert.id === secondId)!
-    expect(first).toMatchObject({ status: 'acknowledged', assignee: 'admin' })
-    expect(second).toMatchObject({
-      status: 'closed',
-      resolution: 'benign_positive',
-      closeComment: 'Admin testing backup tooling, ticket CHG-1234',
-    })
+        const afterTriage = [...(await alertsByTitle()).values()]
+        const first = afterTriage.find((alert) => alert.id === firstId)!
+        const second = afterTriage.find((alert) => alert.id === secondId)!
+        expect(first).toMatchObject({ status: 'acknowledged', assignee: 'admin' })
+        expect(second).toMatchObject({
+          status: 'closed',
+          resolution: 'benign_positive',
+          closeComment: 'Admin testing backup tooling, ticket CHG-1234',
+        })
 
-    // Enter opens the alert under the cursor; an incident is opened from it.
-    await page.keyboard.press('k')
-    await page.locator(`tr[data-alert-id="${firstId}"].cursor`).waitFor()
-    await page.keyboard.press('Enter')
-    await page.waitForURL(`**/alerts/${firstId}`)
-    await page.getByText('Matched fields').waitFor()
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'alert.png') })
-    await page.getByRole('button', { name: /Create incident/ }).click()
-    await page.locator('dialog[open] input[name=title]').waitFor()
-    await page.click('dialog button[type=submit]')
-    await page.waitForURL(/\/incidents\/\d+$/)
-    const incidentId = Number(new URL(page.url()).pathname.split('/').pop())
-    await page.locator('.stepper [aria-current=step]').waitFor()
-    expect(await page.locator('.stepper [aria-current=step]').textContent()).toBe('open')
-    // The stepper moves the incident to the next NIST phase; the timeline records it.
-    await page.locator('.stepper button', { hasText: 'triage' }).click()
-    await expect.poll(() => page.locator('.stepper [aria-current=step]').textContent()).toBe('triage')
-    await page.fill('input[name=task]', 'Reset the krbtgt password twice')
-    await page.keyboard.press('Enter')
-    await page.getByText('Reset the krbtgt password twice').waitFor()
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'incident.png'), fullPage: true })
-    const linked = [...(await alertsByTitle()).values()].find((alert) => alert.id === firstId)!
-    expect(linked.incidentId).toBe(incidentId)
-    // The alert's entities became the incident's observables, and the page lists them.
-    await expect.poll(() => page.locator('.observables').textContent()).toContain('dc01')
+        // Enter opens the alert under the cursor; an incident is opened from it.
+        await page.keyboard.press('k')
+        await page.locator(`tr[data-alert-id="${firstId}"].cursor`).waitFor()
+        await page.keyboard.press('Enter')
+        await page.waitForURL(`**/alerts/${firstId}`)
+        await page.getByText('Matched fields').waitFor()
+        await page.screenshot({ path: path.join(shots, 'alert.png') })
+        await page.getByRole('button', { name: /Create incident/ }).click()
+        await page.locator('dialog[open] input[name=title]').waitFor()
+        await page.click('dialog button[type=submit]')
+        await page.waitForURL(/\/incidents\/\d+$/)
+        const incidentId = Number(new URL(page.url()).pathname.split('/').pop())
+        await page.locator('.stepper [aria-current=step]').waitFor()
+        expect(await page.locator('.stepper [aria-current=step]').textContent()).toBe('open')
+        // The stepper moves the incident to the next NIST phase; the timeline records it.
+        await page.locator('.stepper button', { hasText: 'triage' }).click()
+        await expect.poll(() => page.locator('.stepper [aria-current=step]').textContent()).toBe('triage')
+        await page.fill('input[name=task]', 'Reset the krbtgt password twice')
+        await page.keyboard.press('Enter')
+        await page.getByText('Reset the krbtgt password twice').waitFor()
+        await page.screenshot({ path: path.join(shots, 'incident.png'), fullPage: true })
+        const linked = [...(await alertsByTitle()).values()].find((alert) => alert.id === firstId)!
+        expect(linked.incidentId).toBe(incidentId)
+        // The alert's entities became the incident's observables, and the page lists them.
+        await expect.poll(() => page.locator('.observables').textContent()).toContain('dc01')
 
-    // From the queue, x selects the medium alert and n adds it to the open incident.
-    await page.goto(`${server.baseUrl}/alerts`)
-    const psexec = page.locator('tr[data-alert-id]', { hasText: 'PsExec service install' })
-    await psexec.click()
-    await page.keyboard.press('x')
-    await page.keyboard.press('n')
-    await page.locator('dialog[open] select[name=incident] option', { hasText: `IR-${incidentId}` }).waitFor({
-      state: 'attached',
-    })
-    await page.selectOption('dialog select[name=incident]', String(incidentId))
-    await page.click('dialog button[type=submit]')
-    await page.waitForURL(`**/incidents/${incidentId}`)
-    const added = (await alertsByTitle()).get('PsExec service install')!
-    expect(added.incidentId).toBe(incidentId)
+        // From the queue, x selects the medium alert and n adds it to the open incident.
+        await page.goto(`${server.baseUrl}/alerts`)
+        const psexec = page.locator('tr[data-alert-id]', { hasText: 'PsExec service install' })
+        await psexec.click()
+        await page.keyboard.press('x')
+        await page.keyboard.press('n')
+        await page
+          .locator('dialog[open] select[name=incident] option', { hasText: `IR-${incidentId}` })
+          .waitFor({
+            state: 'attached',
+          })
+        await page.selectOption('dialog select[name=incident]', String(incidentId))
+        await page.click('dialog button[type=submit]')
+        await page.waitForURL(`**/incidents/${incidentId}`)
+        const added = (await alertsByTitle()).get('PsExec service install')!
+        expect(added.incidentId).toBe(incidentId)
 
-    await page.goto(`${server.baseUrl}/incidents`)
-    await page.getByText(`IR-${incidentId}`).waitFor()
-    await page.goto(`${server.baseUrl}/rules`)
-    await page.locator('table.grid tbody tr').first().waitFor()
-    // Turning a rule off asks why; the answer goes to the server with it.
-    const ruleRow = page.locator('table.grid tbody tr').first()
-    const ruleTitle = (await ruleRow.locator('td.rule').textContent()) ?? ''
-    page.once('dialog', (prompt) => void prompt.accept('too noisy on build hosts'))
-    await ruleRow.getByRole('button', { name: 'Disable' }).click()
-    await ruleRow.getByRole('button', { name: 'Enable' }).waitFor()
-    const rules = (await (await server.request('/api/v1/rules?enabled=false', { token: admin })).json()) as {
-      items: { title: string; disabledReason: string | null }[]
-    }
-    expect(rules.items).toContainEqual(
-      expect.objectContaining({ title: ruleTitle, disabledReason: 'too noisy on build hosts' }),
-    )
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'rules.png') })
+        await page.goto(`${server.baseUrl}/incidents`)
+        await page.getByText(`IR-${incidentId}`).waitFor()
+        await page.goto(`${server.baseUrl}/rules`)
+        await page.locator('table.grid tbody tr').first().waitFor()
+        // Turning a rule off asks why; the answer goes to the server with it.
+        const ruleRow = page.locator('table.grid tbody tr').first()
+        const ruleTitle = (await ruleRow.locator('td.rule').textContent()) ?? ''
+        page.once('dialog', (prompt) => void prompt.accept('too noisy on build hosts'))
+        await ruleRow.getByRole('button', { name: 'Disable' }).click()
+        await ruleRow.getByRole('button', { name: 'Enable' }).waitFor()
+        const rules = (await (
+          await server.request('/api/v1/rules?enabled=false', { token: admin })
+        ).json()) as {
+          items: { title: string; disabledReason: string | null }[]
+        }
+        expect(rules.items).toContainEqual(
+          expect.objectContaining({ title: ruleTitle, disabledReason: 'too noisy on build hosts' }),
+        )
+        await page.screenshot({ path: path.join(shots, 'rules.png') })
 
-    // The charts draw from the console stats API.
-    await page.goto(`${server.baseUrl}/overview`)
-    await page.locator('.chart canvas').first().waitFor()
-    await page.getByText('False-positive rate by rule').waitFor()
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'overview.png') })
-    await page.goto(`${server.baseUrl}/sources`)
-    await page.locator('.chart canvas').first().waitFor()
-    expect(await page.locator('table.grid tbody').textContent()).toContain('sysmon')
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'sources.png') })
-    await page.goto(`${server.baseUrl}/brief`)
-    await page.getByText('still open').waitFor()
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'brief.png'), fullPage: true })
+        // The charts draw from the console stats API.
+        await page.goto(`${server.baseUrl}/overview`)
+        await page.locator('.chart canvas').first().waitFor()
+        await page.getByText('False-positive rate by rule').waitFor()
+        await page.screenshot({ path: path.join(shots, 'overview.png') })
+        await page.goto(`${server.baseUrl}/sources`)
+        await page.locator('.chart canvas').first().waitFor()
+        expect(await page.locator('table.grid tbody').textContent()).toContain('sysmon')
+        await page.screenshot({ path: path.join(shots, 'sources.png') })
+        await page.goto(`${server.baseUrl}/brief`)
+        await page.getByText('still open').waitFor()
+        await page.screenshot({ path: path.join(shots, 'brief.png'), fullPage: true })
 
-    expect(pageErrors).toEqual([])
-  })
-})
+        expect(pageErrors).toEqual([])
+      })
+    },
+  )
+}
