@@ -118,8 +118,11 @@ export async function mergeAlerts(
           updated_at: now,
         })
         .where('id', '=', source.id)
+        // A concurrent merge of the same source (PostgreSQL re-checks this after the row lock) loses.
+        .where('merged_into', 'is', null)
         .returningAll()
-        .executeTakeFirstOrThrow()
+        .executeTakeFirst()
+      if (!closed) throw new ConflictError(`alert ${source.id} was merged by someone else meanwhile`)
       await trx
         .insertInto('alert_history')
         .values({

@@ -253,6 +253,17 @@ for (const engine of ENGINES) {
         everyRule,
       )
       expect(global.body.ruleId).toBeNull()
+      const later = new Date(Date.now() + 30 * 86_400_000)
+      expect(
+        (await call('PATCH', `/api/v1/exceptions/${global.body.id}`, analyst, { expiresAt: later })).status,
+      ).toBe(403)
+      const reviewed = await call<{ expiresAt: string; expiringSoon: boolean; reason: string }>(
+        'PATCH',
+        `/api/v1/exceptions/${global.body.id}`,
+        engineer,
+        { expiresAt: later, reason: 'the vulnerability scanner (reviewed)' },
+      )
+      expect(reviewed.body).toMatchObject({ expiresAt: later.toISOString(), expiringSoon: false })
       const ended = await call<{ state: string; expiredBy: string }>(
         'POST',
         `/api/v1/exceptions/${global.body.id}/expire`,
@@ -267,7 +278,14 @@ for (const engine of ENGINES) {
         .where('target_id', '=', String(global.body.id))
         .orderBy('seq')
         .execute()
-      expect(actions.map((a) => a.action)).toEqual(['exception.create', 'exception.expire'])
+      expect(actions.map((a) => a.action)).toEqual([
+        'exception.create',
+        'exception.update',
+        'exception.expire',
+      ])
+      expect(
+        (await call('PATCH', `/api/v1/exceptions/${global.body.id}`, engineer, { reason: 'again' })).status,
+      ).toBe(409)
     })
   })
 }

@@ -174,6 +174,8 @@ export class ExceptionsService {
     origin: RequestOrigin,
   ): Promise<AlertExceptionRow> {
     const before = await this.get(id)
+    if (before.rule_id === null && !roleAllows(actor.role, 'engineer'))
+      throw new ForbiddenError('an exception over every rule needs the engineer role')
     if (exceptionState(before) === 'expired')
       throw new UserError('exception_expired', `exception ${id} has expired; add a new one`, { status: 409 })
     if (change.expiresAt && change.expiresAt <= new Date())
