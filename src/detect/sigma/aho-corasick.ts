@@ -18,8 +18,13 @@ const ALPHABET = 128
 const OTHER = 127
 const FOLD = new Uint8Array(65_536).fill(OTHER)
 for (let code = 0; code < ALPHABET; code++) FOLD[code] = code >= 65 && code <= 90 ? code + 32 : code
-/** Non-ASCII characters whose lowercase form has ASCII letters (İ → i̇, K → k): scan the lowercase text. */
-const LOWERS_TO_ASCII = /[\u0130\u212a]/
+/**
+ * Non-ASCII characters whose lowercase form has ASCII letters (İ → i̇, K → k): met in a text, the
+ * scan starts over on its lowercase form (found in the loop rather than by a regex run per text).
+ */
+const LOWERS_TO_ASCII = 255
+FOLD[0x130] = LOWERS_TO_ASCII
+FOLD[0x212a] = LOWERS_TO_ASCII
 /** Characters of a literal that are indexed (its suffix). */
 export const MAX_INDEXED = 16
 
@@ -39,7 +44,8 @@ export class LiteralAutomaton {
 
   constructor(literals: ReadonlyArray<{ literal: string; value: number }>) {
     const indexed = literals.map(({ literal, value }) => ({ literal: literal.slice(-MAX_INDEXED), value }))
-    const columns = new Uint8Array(ALPHABET)
+    // Indexed by FOLD values: LOWERS_TO_ASCII (255) included, in the column of unused symbols.
+    const columns = new Uint8Array(256)
     let width = 1
     for (const { literal } of indexed) {
       for (let index = 0; index < literal.length; index++) {
@@ -130,18 +136,25 @@ export class LiteralAutomaton {
   }
 
   /** Calls `report` for the value of every literal found in `text` (possibly more than once). */
-  scan(original: string, report: (value: number) => void): void {
+  scan(text: string, report: (value: number) => void): void {
     for (let index = 0; index < this.always.length; index++) report(this.always[index]!)
-    const text = LOWERS_TO_ASCII.test(original) ? original.toLowerCase() : original
+    if (!this.scanFolded(text, report)) this.scanFolded(text.toLowerCase(), report)
+  }
+
+  /** Scans `text` with ASCII folding; false (after reporting part of it) at a LOWERS_TO_ASCII character. */
+  private scanFolded(text: string, report: (value: number) => void): boolean {
     const transitions = this.transitions
     const columns = this.columns
     const firstOutput = this.firstOutput
     const length = text.length
     let state = 0
     for (let index = 0; index < length; index++) {
-      state = transitions[state + columns[FOLD[text.charCodeAt(index)]!]!]!
+      const symbol = FOLD[text.charCodeAt(index)]!
+      if (symbol === LOWERS_TO_ASCII) return false
+      state = transitions[state + columns[symbol]!]!
       if (state >= firstOutput) this.reportState(state, report)
     }
+    return true
   }
 
   private reportState(state: number, report: (value: number) => void): void {
