@@ -1,7 +1,9 @@
 /**
  * Field mapping and log-source routing as configuration. `defaultMappingConfig` encodes, for
  * Windows, the same log-source → channel/EventID map as SigmaHQ's own regression runner
- * (`tests/thor.yml` in SigmaHQ/sigma); callers override or extend it with `mergeMappingConfig`.
+ * (`tests/thor.yml` in SigmaHQ/sigma), and for the cloud, Linux and network sources the ingest
+ * parsers read, the fields every record of that source has; callers override or extend it with
+ * `mergeMappingConfig`.
  */
 
 /** A rule `logsource` as the mapping sees it. */
@@ -214,7 +216,119 @@ const CLOUD_LOGSOURCES: LogsourceMapping[] = [
     logsource: { product: 'aws', service: 'cloudtrail' },
     conditions: [{ field: 'eventSource' }, { field: 'eventName' }, { field: 'awsRegion' }],
   },
+  {
+    name: 'gcp/audit',
+    logsource: { product: 'gcp', service: 'gcp.audit' },
+    conditions: [{ field: 'protoPayload.methodName' }, { field: 'logName' }],
+  },
+  {
+    name: 'google_workspace/admin',
+    logsource: { product: 'google_workspace', service: 'google_workspace.admin' },
+    conditions: [{ field: 'id.applicationName', values: ['admin'] }],
+  },
+  {
+    name: 'okta/okta',
+    logsource: { product: 'okta', service: 'okta' },
+    conditions: [{ field: 'eventType' }, { field: 'published' }, { field: 'actor' }],
+  },
+  {
+    name: 'github/audit',
+    logsource: { product: 'github', service: 'audit' },
+    conditions: [{ field: 'action' }, { field: 'actor' }, { field: 'org' }],
+  },
+  {
+    name: 'kubernetes/audit',
+    logsource: { product: 'kubernetes', service: 'audit' },
+    conditions: [
+      { field: 'kind', values: ['Event'] },
+      { field: 'apiVersion', values: ['audit.k8s.io/v1', 'audit.k8s.io/v1beta1'] },
+    ],
+  },
 ]
+
+/** Linux syslog programs by Sigma `service` (the syslog APP-NAME / tag the parser keeps as `appName`). */
+const LINUX_SERVICE_PROGRAMS: Record<string, string[]> = {
+  sshd: ['sshd'],
+  sudo: ['sudo'],
+  cron: ['cron', 'CRON', 'crond'],
+  vsftpd: ['vsftpd'],
+  clamav: ['clamd', 'freshclam', 'clamav'],
+  auth: [
+    'sshd',
+    'sudo',
+    'su',
+    'login',
+    'systemd-logind',
+    'passwd',
+    'chpasswd',
+    'chage',
+    'useradd',
+    'userdel',
+    'usermod',
+    'groupadd',
+    'groupdel',
+    'gpasswd',
+    'pkexec',
+    'polkitd',
+  ],
+}
+
+/** Linux, network and sensor sources the ingest parsers produce. */
+const HOST_AND_NETWORK_LOGSOURCES: LogsourceMapping[] = [
+  ...Object.entries(LINUX_SERVICE_PROGRAMS).map(
+    ([service, programs]): LogsourceMapping => ({
+      name: `linux/${service}`,
+      logsource: { product: 'linux', service },
+      conditions: [{ field: 'appName', values: programs }],
+    }),
+  ),
+  {
+    name: 'linux/syslog',
+    logsource: { product: 'linux', service: 'syslog' },
+    conditions: [{ field: 'appName' }],
+  },
+  {
+    name: 'linux/auditd',
+    logsource: { product: 'linux', service: 'auditd' },
+    conditions: [{ field: 'type' }, { field: 'msg' }],
+  },
+  {
+    name: 'suricata/eve',
+    logsource: { product: 'suricata', service: 'eve' },
+    conditions: [{ field: 'event_type' }, { field: 'src_ip' }],
+  },
+  ...zeekLogsources(),
+]
+
+/**
+ * Zeek logs by Sigma `service`. A record names its log in `_path` when the shipper keeps it;
+ * otherwise the fields only that log has tell it apart.
+ */
+function zeekLogsources(): LogsourceMapping[] {
+  const shapes: Record<string, SourceCondition[]> = {
+    conn: [{ field: 'conn_state' }],
+    dns: [{ field: 'query' }, { field: 'qtype_name' }],
+    http: [{ field: 'method' }, { field: 'uri' }],
+    ssl: [{ field: 'server_name' }, { field: 'established' }],
+    x509: [{ field: 'certificate.subject' }],
+    smb_files: [{ field: 'action' }, { field: 'path' }, { field: 'name' }],
+    dce_rpc: [{ field: 'endpoint' }, { field: 'operation' }],
+    kerberos: [{ field: 'request_type' }, { field: 'client' }],
+    rdp: [{ field: 'cookie' }, { field: 'security_protocol' }],
+  }
+  return Object.entries(shapes).flatMap(([service, fields]): LogsourceMapping[] => [
+    {
+      name: `zeek/${service}/_path`,
+      logsource: { product: 'zeek', service },
+      conditions: [{ field: '_path', values: [service] }],
+    },
+    {
+      name: `zeek/${service}`,
+      logsource: { product: 'zeek', service },
+      conditions: [{ field: 'uid' }, { field: 'id.orig_h' }, ...fields],
+    },
+  ])
+}
 
 /** Winlogbeat / Elastic Agent ECS names for the Sysmon and Security fields rules use most. */
 export const DEFAULT_ECS_FIELDS: Record<string, string[]> = {
@@ -255,7 +369,7 @@ export const DEFAULT_ECS_FIELDS: Record<string, string[]> = {
 }
 
 export const defaultMappingConfig: MappingConfig = {
-  logsources: [...windowsLogsources(), ...CLOUD_LOGSOURCES],
+  logsources: [...windowsLogsources(), ...CLOUD_LOGSOURCES, ...HOST_AND_NETWORK_LOGSOURCES],
   ecsFields: DEFAULT_ECS_FIELDS,
   timestampFields: [
     '@timestamp',

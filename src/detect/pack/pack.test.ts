@@ -21,10 +21,12 @@ function events(file: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>)
 }
 
+/** Every pack rule must be routed by the default log-source mappings: none runs as "unmapped". */
 async function findingsOf(rulePaths: string[], eventFiles: string[]) {
   const loaded = await loadRules(rulePaths)
   expect(loaded.errors.map((error) => error.message)).toEqual([])
-  const engine = new ScanEngine(loaded.rules, loaded.correlations)
+  const engine = new ScanEngine(loaded.rules, loaded.correlations, { unmappedRules: 'never' })
+  expect(engine.detector.unmappedRules.map((rule) => rule.document.title)).toEqual([])
   const findings = eventFiles.flatMap((file) => events(file).flatMap((event) => engine.scan(event)))
   return [...findings, ...engine.finish()]
 }
