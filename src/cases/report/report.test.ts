@@ -199,6 +199,14 @@ for (const engine of ENGINES) {
         expect(text).toContain('Prepared for the board. Severity: medium.')
         expect(text).toContain('# Root-cause analysis')
         expect(text).not.toContain('## Observables')
+
+        // A broken template names itself and the fault instead of a bare internal error.
+        await writeFile(join(teamDir, 'incident.md.eta'), '# <%= it.incident.nothing.here %>\n')
+        const broken = await teamServer.request(`/api/v1/incidents/${id}/report?format=md`, { token })
+        expect(broken.status).toBe(500)
+        const error = ((await broken.json()) as { error: { code: string; message: string } }).error
+        expect(error.code).toBe('report_template')
+        expect(error.message).toContain(join(teamDir, 'incident.md.eta'))
       } finally {
         await teamServer.close()
       }
