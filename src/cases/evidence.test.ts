@@ -60,7 +60,8 @@ for (const engine of ENGINES) {
 
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'wf-evidence-'))
-      server = await startTestServer(engine, { dataDir, evidenceMaxBytes: LIMIT })
+      // Evidence has its own limit: uploads above the server's JSON body limit must still pass.
+      server = await startTestServer(engine, { dataDir, evidenceMaxBytes: LIMIT, bodyLimitBytes: 64 * 1024 })
       analyst = await server.tokenFor('analyst')
       viewer = await server.tokenFor('viewer')
       const response = await server.request('/api/v1/incidents', {
