@@ -246,7 +246,7 @@ const CLOUD_LOGSOURCES: LogsourceMapping[] = [
   },
 ]
 
-/** Linux syslog programs by Sigma `service` (the syslog APP-NAME / tag the parser keeps as `appName`). */
+/** Linux syslog programs by Sigma `service` (the syslog APP-NAME or tag). */
 const LINUX_SERVICE_PROGRAMS: Record<string, string[]> = {
   sshd: ['sshd'],
   sudo: ['sudo'],
@@ -273,19 +273,19 @@ const LINUX_SERVICE_PROGRAMS: Record<string, string[]> = {
   ],
 }
 
+/**
+ * Where the syslog program name is: `syslog.appname` as our syslog parser keeps it, `appName`
+ * (Vector, NXLog) or `programname` (rsyslog's JSON templates) from shippers that parse syslog.
+ */
+const PROGRAM_FIELDS = ['syslog.appname', 'appName', 'programname']
+
 /** Linux, network and sensor sources the ingest parsers produce. */
 const HOST_AND_NETWORK_LOGSOURCES: LogsourceMapping[] = [
-  ...Object.entries(LINUX_SERVICE_PROGRAMS).map(
-    ([service, programs]): LogsourceMapping => ({
-      name: `linux/${service}`,
-      logsource: { product: 'linux', service },
-      conditions: [{ field: 'appName', values: programs }],
-    }),
-  ),
+  ...linuxProgramLogsources(),
   {
     name: 'linux/syslog',
     logsource: { product: 'linux', service: 'syslog' },
-    conditions: [{ field: 'appName' }],
+    conditions: [{ field: 'syslog.appname' }],
   },
   {
     name: 'linux/auditd',
@@ -299,6 +299,18 @@ const HOST_AND_NETWORK_LOGSOURCES: LogsourceMapping[] = [
   },
   ...zeekLogsources(),
 ]
+
+function linuxProgramLogsources(): LogsourceMapping[] {
+  return Object.entries(LINUX_SERVICE_PROGRAMS).flatMap(([service, programs]) =>
+    PROGRAM_FIELDS.map(
+      (field): LogsourceMapping => ({
+        name: `linux/${service}/${field}`,
+        logsource: { product: 'linux', service },
+        conditions: [{ field, values: programs }],
+      }),
+    ),
+  )
+}
 
 /**
  * Zeek logs by Sigma `service`. A record names its log in `_path` when the shipper keeps it;
