@@ -77,6 +77,8 @@ const SEED_SQL: Record<
 
 function seedStatement(engine: Engine): string {
   const s = SEED_SQL[engine]
+  const acked = `CASE WHEN status <> 'new' THEN created + ${s.seconds('60 + u_count * 3600')} END`
+  const closed = "CASE WHEN status = 'closed' THEN last_seen END"
   // Rules and hosts are skewed (a few noisy ones make most alerts), as on a real floor; alerts are
   // inserted in the order they were raised (ids follow time); most history is closed, recent
   // alerts are mostly open.
@@ -84,7 +86,7 @@ function seedStatement(engine: Engine): string {
   INSERT INTO alerts (fingerprint, kind, rule_id, rule_title, severity, risk_score, status, resolution,
     close_comment, assignee, tags, tactics, techniques, description, refs, false_positives, entities,
     matched, source, first_seen, last_seen, event_count, created_at, updated_at, acknowledged_at,
-    closed_at, incident_id, merged_into, silenced_by)
+    closed_at, incident_id, merged_into, silenced_by, sla_state)
   SELECT md5(CAST(i AS VARCHAR)), 'sigma', 'rule-' || CAST(rule AS VARCHAR), title || ' #' || CAST(rule AS VARCHAR),
     severity, CASE severity WHEN 'critical' THEN 99 WHEN 'high' THEN 73 WHEN 'medium' THEN 47 WHEN 'low' THEN 21 ELSE 10 END,
     status, CASE WHEN status = 'closed' THEN 'false_positive' END, CASE WHEN status = 'closed' THEN 'tuned' END,
@@ -95,8 +97,7 @@ function seedStatement(engine: Engine): string {
       'processes', ${s.array}(), 'hashes', ${s.array}(), 'domains', ${s.array}(), 'urls', ${s.array}(), 'files', ${s.array}()),
     ${s.json}('CommandLine', title), source, created, last_seen, event_count,
     created, last_seen,
-    CASE WHEN status <> 'new' THEN created + ${s.seconds('60 + u_count * 3600')} END,
-    CASE WHEN status = 'closed' THEN last_seen END, NULL, NULL, NULL
+    ${acked}, ${closed}, NULL, NULL, NULL, ${slaStateSql(engine, 'severity', 'created', acked, closed)}
   FROM (
     SELECT i, rule, host, usr, analyst, status, source, title, event_count, created, u_count,
       created + ${s.seconds('CASE WHEN u_last < 0.5 THEN 0 ELSE u_last * 172800 END')} AS last_seen,
@@ -158,32 +159,45 @@ const PATHS: QueryPath[] = [
 ]
 
 /** Due times as the SLA task computes them with the default policy (no business hours). */
+function dueSql(
+  engine: Engine,
+  severity: string,
+  created: string,
+  kind: 'ack' | 'close',
+  share: number,
+): string {
+  const cases = Object.entries(DEFAULT_SLA_POLICY.targets)
+    .map(([name, target]) => `WHEN '${name}' THEN ${(durationMs(target[kind]) * share) / 1000}`)
+    .join(' ')
+  return `${created} + ${SEED_SQL[engine].seconds(`CASE ${severity} ${cases} END`)}`
+}
+
+/** `alerts.sla_state` as the SLA task computes it: each clock's state, then the worse of the two. */
+function slaStateSql(
+  engine: Engine,
+  severity: string,
+  created: string,
+  acked: string,
+  closed: string,
+): string {
+  const clock = (kind: 'ack' | 'close', done: string) => {
+    const due = dueSql(engine, severity, created, kind, 1)
+    return `(CASE WHEN ${done} IS NOT NULL THEN CASE WHEN ${done} <= ${due} THEN 'met' ELSE 'breached' END
+      WHEN now() >= ${due} THEN 'breached' WHEN now() >= ${dueSql(engine, severity, created, kind, 0.75)} THEN 'at_risk'
+      ELSE 'ok' END)`
+  }
+  const ack = clock('ack', acked)
+  const close = clock('close', closed)
+  return `CASE WHEN ${ack} = 'breached' OR ${close} = 'breached' THEN 'breached'
+    WHEN ${ack} = 'at_risk' OR ${close} = 'at_risk' THEN 'at_risk'
+    WHEN ${ack} = 'ok' OR ${close} = 'ok' THEN 'ok' ELSE 'met' END`
+}
+
+/** Due times as the SLA task computes them with the default policy (no business hours). */
 function slaSeedStatement(engine: Engine): string {
-  const s = SEED_SQL[engine]
-  const targets = Object.entries(DEFAULT_SLA_POLICY.targets)
-  const due = (kind: 'ack' | 'close', share: number) =>
-    `created_at + ${s.seconds(
-      `CASE severity ${targets
-        .map(([severity, target]) => `WHEN '${severity}' THEN ${(durationMs(target[kind]) * share) / 1000}`)
-        .join(' ')} END`,
-    )}`
-  // Each clock's state as slaView() computes it, then the worst of the two.
-  const clock = (kind: 'ack' | 'close', done: string) => `CASE
-    WHEN ${done} IS NOT NULL THEN CASE WHEN ${done} <= ${kind}_due_at THEN 'met' ELSE 'breached' END
-    WHEN now() >= ${kind}_due_at THEN 'breached' WHEN now() >= ${kind}_risk_at THEN 'at_risk' ELSE 'ok' END`
-  return `INSERT INTO alert_sla (alert_id, policy_version, ack_due_at, ack_risk_at, close_due_at, close_risk_at, state)
-    SELECT id, 0, ack_due_at, ack_risk_at, close_due_at, close_risk_at,
-      CASE WHEN ack = 'breached' OR close = 'breached' THEN 'breached'
-        WHEN ack = 'at_risk' OR close = 'at_risk' THEN 'at_risk'
-        WHEN ack = 'ok' OR close = 'ok' THEN 'ok' ELSE 'met' END
-    FROM (
-      SELECT *, ${clock('ack', 'acknowledged_at')} AS ack, ${clock('close', 'closed_at')} AS close
-      FROM (
-        SELECT id, acknowledged_at, closed_at, ${due('ack', 1)} AS ack_due_at, ${due('ack', 0.75)} AS ack_risk_at,
-          ${due('close', 1)} AS close_due_at, ${due('close', 0.75)} AS close_risk_at
-        FROM alerts
-      ) AS due
-    ) AS clocks`
+  const due = (kind: 'ack' | 'close', share: number) => dueSql(engine, 'severity', 'created_at', kind, share)
+  return `INSERT INTO alert_sla (alert_id, policy_version, ack_due_at, ack_risk_at, close_due_at, close_risk_at)
+    SELECT id, 0, ${due('ack', 1)}, ${due('ack', 0.75)}, ${due('close', 1)}, ${due('close', 0.75)} FROM alerts`
 }
 
 async function openBenchStore(engine: Engine): Promise<{ store: Store; close(): Promise<void> }> {

@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { originOf, requireActor } from '../server/auth-hooks.js'
 import type { App, AppContext } from '../server/context.js'
 import { SLA_STATES } from './sla.js'
-import type { CurrentSlaPolicy } from './sla.service.js'
 import { slaPolicySchema } from './sla-policy.js'
+import type { CurrentSlaPolicy } from './sla-policy.service.js'
 
 const slaClockSchema = z.object({
   state: z.enum(SLA_STATES),
@@ -48,7 +48,7 @@ export async function slaRoutes(app: App, { services }: AppContext): Promise<voi
         response: { 200: policyResponse },
       },
     },
-    async () => toPublicPolicy(await sla.policy({ fresh: true })),
+    async () => toPublicPolicy(await sla.policies.current({ fresh: true })),
   )
 
   app.put(
@@ -63,7 +63,7 @@ export async function slaRoutes(app: App, { services }: AppContext): Promise<voi
       },
     },
     async (request) =>
-      toPublicPolicy(await sla.updatePolicy(request.body, requireActor(request), originOf(request))),
+      toPublicPolicy(await sla.policies.updatePolicy(request.body, requireActor(request), originOf(request))),
   )
 
   app.get(

@@ -1,15 +1,14 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { Counter, type Registry } from 'prom-client'
-import type { Actor, RequestOrigin } from '../auth/actor.js'
-import { appendAudit } from '../auth/audit.js'
 import { enqueueAlertNotifications } from '../notify/enqueue.js'
 import { noticeFromAlert } from '../notify/message.js'
 import { type AlertRouter, NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertRow, AlertSlaRow, Database } from '../store/schema.js'
 import type { Leadership, Store } from '../store/store.js'
 import type { AlertEventSink } from './alert-stream.js'
-import { computeDue, doneAt, type SlaDue, type SlaView, slaView } from './sla.js'
-import { type SlaKind, type SlaPolicy, slaPolicySchema, targetMs } from './sla-policy.js'
+import { computeDue, doneAt, type SlaDue, type SlaState, type SlaView, slaView } from './sla.js'
+import { type SlaKind, type SlaPolicy, targetMs } from './sla-policy.js'
+import { type CurrentSlaPolicy, SlaPolicyService } from './sla-policy.service.js'
 
 /** Cursor names in `detect_cursors`: the last alert id given due times, the last breach scan (ms). */
 const COMPUTED_CURSOR = 'alert-sla'
@@ -19,17 +18,6 @@ const STATE_CURSOR = 'alert-sla-state'
 /** Triage changes committed this long after their `updated_at` are still picked up. */
 const CHANGE_SLACK_MS = 60_000
 const BATCH = 1_000
-/** How long a policy read from the database is reused by list and detail responses. */
-const POLICY_CACHE_MS = 5_000
-
-export interface CurrentSlaPolicy {
-  policy: SlaPolicy
-  /** 0 while the configured defaults apply. */
-  version: number
-  updatedAt: Date | null
-  updatedBy: string | null
-}
-
 export interface SlaBreach {
   alertId: number
   kind: SlaKind
@@ -45,16 +33,18 @@ type AlertWithDue = AlertRow & SlaDue & Pick<AlertSlaRow, 'ack_breached_at' | 'c
  * (in the same transaction) and an event on the live stream.
  */
 export class AlertSlaService {
-  #cached: { value: CurrentSlaPolicy; at: number } | undefined
+  /** The policy: configured defaults, replaced through the API. */
+  readonly policies: SlaPolicyService
   #computedVersion: number | undefined
   #leadership: Leadership | undefined
   readonly #breaches: Counter<'kind' | 'severity'> | undefined
 
   constructor(
     private readonly store: Store,
-    private readonly defaults: SlaPolicy,
+    defaults: SlaPolicy,
     private readonly options: { notify?: NotifyRouting; events?: AlertEventSink; registry?: Registry } = {},
   ) {
+    this.policies = new SlaPolicyService(store, defaults)
     this.#breaches = options.registry
       ? new Counter({
           name: 'watchfloor_alert_sla_breaches_total',
@@ -65,56 +55,11 @@ export class AlertSlaService {
       : undefined
   }
 
-  async policy(options: { fresh?: boolean } = {}): Promise<CurrentSlaPolicy> {
-    if (!options.fresh && this.#cached && Date.now() - this.#cached.at < POLICY_CACHE_MS)
-      return this.#cached.value
-    const row = await this.store.db
-      .selectFrom('alert_sla_policy')
-      .selectAll()
-      .where('id', '=', 1)
-      .executeTakeFirst()
-    const stored = row ? slaPolicySchema.safeParse(row.policy) : undefined
-    const value: CurrentSlaPolicy =
-      row && stored?.success
-        ? { policy: stored.data, version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by }
-        : { policy: this.defaults, version: 0, updatedAt: null, updatedBy: null }
-    this.#cached = { value, at: Date.now() }
-    return value
-  }
-
-  /** Replaces the policy; open alerts get due times under it at the SLA task's next run. */
-  async updatePolicy(policy: SlaPolicy, actor: Actor, origin: RequestOrigin): Promise<CurrentSlaPolicy> {
-    const now = new Date()
-    await this.store.transaction(async (trx) => {
-      const before = await trx
-        .selectFrom('alert_sla_policy')
-        .select(['version', 'policy'])
-        .where('id', '=', 1)
-        .executeTakeFirst()
-      const version = (before?.version ?? 0) + 1
-      const values = { policy: JSON.stringify(policy), version, updated_at: now, updated_by: actor.name }
-      if (before) await trx.updateTable('alert_sla_policy').set(values).where('id', '=', 1).execute()
-      else
-        await trx
-          .insertInto('alert_sla_policy')
-          .values({ id: 1, ...values })
-          .execute()
-      await appendAudit(this.store, trx, actor, origin, {
-        action: 'alert.sla_policy.update',
-        targetType: 'sla_policy',
-        targetId: 1,
-        details: { version, before: before?.policy ?? this.defaults, after: policy },
-      })
-    })
-    this.#cached = undefined
-    return this.policy({ fresh: true })
-  }
-
   /** SLA state of each alert, keyed by alert id. */
   async views(alerts: readonly AlertRow[], now = new Date()): Promise<Map<number, SlaView>> {
     const views = new Map<number, SlaView>()
     if (alerts.length === 0) return views
-    const { policy } = await this.policy()
+    const { policy } = await this.policies.current()
     const stored = await this.store.db
       .selectFrom('alert_sla')
       .selectAll()
@@ -185,7 +130,7 @@ export class AlertSlaService {
    * the breaches whose due time passed since the last run.
    */
   async runOnce(now = new Date()): Promise<{ computed: number; breaches: number }> {
-    const current = await this.policy({ fresh: true })
+    const current = await this.policies.current({ fresh: true })
     const router = (await this.options.notify?.router()) ?? NO_ROUTES
     let computed = 0
     const breaches: (SlaBreach & { alert: AlertRow })[] = []
@@ -242,7 +187,6 @@ export class AlertSlaService {
           ...due,
           ack_breached_at: null,
           close_breached_at: null,
-          state: slaView(alert, due, current.policy, now).state,
         }
       })
       await trx
@@ -250,6 +194,10 @@ export class AlertSlaService {
         .values(rows)
         .onConflict((conflict) => conflict.column('alert_id').doNothing())
         .execute()
+      await setStates(
+        trx,
+        alerts.map((alert, index) => [alert.id, slaView(alert, rows[index]!, current.policy, now).state]),
+      )
       await writeCursor(trx, COMPUTED_CURSOR, alerts.at(-1)!.id, now)
       for (const [index, alert] of alerts.entries())
         await this.#recordBreaches(trx, { ...alert, ...rows[index]! }, current.policy, router, now, breaches)
@@ -274,16 +222,18 @@ export class AlertSlaService {
         .where('alerts.merged_into', 'is', null)
         .limit(BATCH)
         .execute()
+      const states: [number, SlaState][] = []
       for (const alert of stale) {
         const due = computeDue(current.policy, alert)
-        const state = slaView(alert, due, current.policy, now).state
+        states.push([alert.id, slaView(alert, due, current.policy, now).state])
         await trx
           .updateTable('alert_sla')
-          .set({ ...due, policy_version: current.version, state })
+          .set({ ...due, policy_version: current.version })
           .where('alert_id', '=', alert.id)
           .execute()
         await this.#recordBreaches(trx, { ...alert, ...due }, current.policy, router, now, breaches)
       }
+      await setStates(trx, states)
       return stale.length
     })
   }
@@ -294,7 +244,7 @@ export class AlertSlaService {
     now: Date,
     breaches: (SlaBreach & { alert: AlertRow })[],
   ): Promise<void> {
-    const { policy } = await this.policy()
+    const { policy } = await this.policies.current()
     await this.store.transaction(async (trx) => {
       const since = new Date(await readCursor(trx, SCANNED_CURSOR))
       const due = await trx
@@ -362,14 +312,21 @@ export class AlertSlaService {
             .selectFrom('alert_sla')
             .innerJoin('alerts', 'alerts.id', 'alert_sla.alert_id')
             .selectAll('alert_sla')
-            .select(['alerts.severity', 'alerts.created_at', 'alerts.acknowledged_at', 'alerts.closed_at'])
+            .select([
+              'alerts.severity',
+              'alerts.created_at',
+              'alerts.acknowledged_at',
+              'alerts.closed_at',
+              'alerts.sla_state',
+            ])
             .where('alert_sla.alert_id', 'in', ids.slice(start, start + BATCH))
             .execute()
+          const changes: [number, SlaState][] = []
           for (const row of rows) {
             const state = slaView(row, row, policy, now).state
-            if (state !== row.state)
-              await trx.updateTable('alert_sla').set({ state }).where('alert_id', '=', row.alert_id).execute()
+            if (state !== row.sla_state) changes.push([row.alert_id, state])
           }
+          await setStates(trx, changes)
         })
       }
     }
@@ -429,6 +386,14 @@ export class AlertSlaService {
       breaches.push({ alertId: alert.id, kind, dueAt, alert })
     }
   }
+}
+
+/** Writes `alerts.sla_state`, one statement per state (it is not `updated_at`: no triage change). */
+async function setStates(trx: Transaction<Database>, states: readonly [number, SlaState][]): Promise<void> {
+  const byState = new Map<SlaState, number[]>()
+  for (const [id, state] of states) byState.set(state, [...(byState.get(state) ?? []), id])
+  for (const [state, ids] of byState)
+    await trx.updateTable('alerts').set({ sla_state: state }).where('id', 'in', ids).execute()
 }
 
 async function readCursor(trx: Kysely<Database>, name: string): Promise<number> {

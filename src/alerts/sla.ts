@@ -100,11 +100,5 @@ export function slaStateCondition(
   eb: ExpressionBuilder<Database, 'alerts'>,
   states: readonly SlaState[],
 ): Expression<SqlBool> {
-  return eb.exists(
-    eb
-      .selectFrom('alert_sla')
-      .select('alert_sla.alert_id')
-      .whereRef('alert_sla.alert_id', '=', 'alerts.id')
-      .where('alert_sla.state', 'in', states),
-  )
+  return eb('alerts.sla_state', 'in', states)
 }

@@ -203,6 +203,8 @@ export interface AlertsTable {
   merged_into: number | null
   /** The silence that matched when the alert was raised: recorded, not notified. */
   silenced_by: number | null
+  /** SLA state as of the SLA task's last run, for filtering (responses compute it live). */
+  sla_state: string | null
   /** Rule plus suppression fields: later detections with this key until `suppressed_until` are suppressed. */
   suppression_key: Generated<string | null>
   suppressed_until: Generated<Date | null>
@@ -586,8 +588,6 @@ export interface AlertSlaTable {
   close_risk_at: Timestamp
   ack_breached_at: Timestamp | null
   close_breached_at: Timestamp | null
-  /** The SLA state as of the SLA task's last run, for filtering lists (responses compute it live). */
-  state: string
 }
 
 export interface Database {
