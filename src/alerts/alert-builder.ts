@@ -6,7 +6,7 @@ import { noticeFromAlert } from '../notify/message.js'
 import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertEntities, DetectionRow, NewAlert } from '../store/schema.js'
 import type { Leadership, Store } from '../store/store.js'
-import { openMergeTarget } from './alert-merge.js'
+import { mergedSourceFingerprints, openMergeTarget } from './alert-merge.js'
 import {
   attackFromTags,
   emptyEntities,
@@ -179,6 +179,7 @@ export class AlertBuilder {
     let updated = 0
     let suppressed = 0
     const silenceFor = await this.silences.matcher()
+    const mergedAway = await mergedSourceFingerprints(this.store)
     const router = (await this.#notify?.router()) ?? NO_ROUTES
     const announced: [AlertStreamEventType, Record<string, unknown>][] = []
     await this.store.transaction(async (trx) => {
@@ -200,7 +201,10 @@ export class AlertBuilder {
               .where('last_seen', '>=', dedupSince)
               .orderBy('id', 'desc')
               .limit(1)
-              .executeTakeFirst()) ?? (await openMergeTarget(trx, group.fingerprint, dedupSince)))
+              .executeTakeFirst()) ??
+            (mergedAway.has(group.fingerprint)
+              ? await openMergeTarget(trx, group.fingerprint, dedupSince)
+              : undefined))
         let alertId: number
         if (open) {
           alertId = open.id

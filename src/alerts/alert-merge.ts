@@ -184,3 +184,19 @@ export async function openMergeTarget(trx: Transaction<Database>, fingerprint: s
     .limit(1)
     .executeTakeFirst()
 }
+
+/**
+ * Fingerprints of alerts merged into a still-open alert, read before the builder's transaction:
+ * only those groups pay for the `openMergeTarget` lookup (a merge committed meanwhile is seen by
+ * the next batch).
+ */
+export async function mergedSourceFingerprints(store: Store): Promise<Set<string>> {
+  const rows = await store.db
+    .selectFrom('alerts as source')
+    .innerJoin('alerts as target', 'target.id', 'source.merged_into')
+    .select('source.fingerprint')
+    .where('target.status', '!=', 'closed')
+    .where('target.merged_into', 'is', null)
+    .execute()
+  return new Set(rows.map((row) => row.fingerprint))
+}
