@@ -28,11 +28,21 @@ const filterSchema = z.object({
 })
 
 const tag = z.string().min(1).max(100)
+
+const similarSchema = z.object({
+  fields: z.array(z.enum(SIMILAR_FIELDS)).min(1).max(SIMILAR_FIELDS.length).default(['ruleId', 'host']),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400),
+  comment: z.string().min(1).max(2_000),
+})
 const idParams = z.object({ id: z.coerce.number().int().positive() })
 
 /** Triage over many alerts: bulk actions on a selection, merging, silencing similar alerts. */
 export async function alertActionsRoutes(app: App, { services }: AppContext): Promise<void> {
-  const bulk = new AlertBulkActions(services.store, services.alerts)
+  const bulk = new AlertBulkActions(services.store, services.alerts, services.silences)
 
   app.post(
     '/api/v1/alerts/bulk',
@@ -41,7 +51,7 @@ export async function alertActionsRoutes(app: App, { services }: AppContext): Pr
       schema: {
         tags: ['alerts'],
         summary:
-          'One action on alerts selected by ids or by the list filter: acknowledge, start, close, reopen, assign, tag. dryRun only counts; a selection over max is refused with its count',
+          'One action on alerts selected by ids or by the list filter: acknowledge, start, close, reopen, assign, tag, silence_similar (one silence per distinct set of values). dryRun only counts; a selection over max is refused with its count',
         body: z
           .object({
             ids: z.array(z.number().int().positive()).min(1).max(BULK_MAX).optional(),
@@ -54,6 +64,7 @@ export async function alertActionsRoutes(app: App, { services }: AppContext): Pr
             assignee: z.string().min(1).max(64).nullable().optional(),
             addTags: z.array(tag).max(20).optional(),
             removeTags: z.array(tag).max(20).optional(),
+            silence: similarSchema.optional(),
           })
           .refine((body) => (body.ids === undefined) !== (body.filter === undefined), {
             message: 'give either ids or filter',
@@ -66,6 +77,7 @@ export async function alertActionsRoutes(app: App, { services }: AppContext): Pr
             updated: z.number(),
             dryRun: z.boolean(),
             ids: z.array(z.number()),
+            silenceIds: z.array(z.number()).optional(),
           }),
         },
       },
@@ -117,19 +129,7 @@ export async function alertActionsRoutes(app: App, { services }: AppContext): Pr
         summary:
           'Silence new alerts like this one (same rule, host, user… as chosen) for a while: recorded, not notified',
         params: idParams,
-        body: z.object({
-          fields: z
-            .array(z.enum(SIMILAR_FIELDS))
-            .min(1)
-            .max(SIMILAR_FIELDS.length)
-            .default(['ruleId', 'host']),
-          durationSeconds: z
-            .number()
-            .int()
-            .min(60)
-            .max(90 * 86_400),
-          comment: z.string().min(1).max(2_000),
-        }),
+        body: similarSchema,
         response: { 201: silenceSchema },
       },
     },

@@ -1,11 +1,21 @@
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { UserError } from '../core/errors.js'
-import type { AlertStatus } from '../store/schema.js'
+import type { AlertRow, AlertStatus } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { type SimilarField, silenceSimilar, similarMatchers } from './alert-silence-similar.js'
 import { type AlertChange, type AlertFilter, AlertsService } from './alerts.service.js'
+import type { SilencesService } from './silences.service.js'
 
-export const BULK_ACTIONS = ['acknowledge', 'start', 'close', 'reopen', 'assign', 'tag'] as const
+export const BULK_ACTIONS = [
+  'acknowledge',
+  'start',
+  'close',
+  'reopen',
+  'assign',
+  'tag',
+  'silence_similar',
+] as const
 export type BulkAction = (typeof BULK_ACTIONS)[number]
 
 /** The statuses an action applies to: others in the selection are skipped, not failed. */
@@ -16,6 +26,7 @@ const ELIGIBLE: Record<BulkAction, readonly AlertStatus[]> = {
   reopen: ['closed'],
   assign: ['new', 'acknowledged', 'in_progress', 'closed'],
   tag: ['new', 'acknowledged', 'in_progress', 'closed'],
+  silence_similar: ['new', 'acknowledged', 'in_progress', 'closed'],
 }
 
 const TARGET_STATUS: Partial<Record<BulkAction, AlertStatus>> = {
@@ -40,7 +51,12 @@ export interface BulkRequest {
   assignee?: string | null | undefined
   addTags?: string[] | undefined
   removeTags?: string[] | undefined
+  /** For silence_similar: one silence per distinct set of values over these fields. */
+  silence?: { fields: SimilarField[]; durationSeconds: number; comment: string } | undefined
 }
+
+/** More distinct silences than this from one selection is surely the wrong selection. */
+const MAX_SILENCES_PER_BULK = 100
 
 export interface BulkResult {
   /** Alerts the selection names (ids or filter). */
@@ -50,6 +66,8 @@ export interface BulkResult {
   updated: number
   dryRun: boolean
   ids: number[]
+  /** silence_similar: the silences created (alerts with the same values share one). */
+  silenceIds?: number[]
 }
 
 /**
@@ -60,6 +78,7 @@ export class AlertBulkActions {
   constructor(
     private readonly store: Store,
     private readonly alerts: AlertsService,
+    private readonly silences: SilencesService,
   ) {}
 
   async run(request: BulkRequest, actor: Actor, origin: RequestOrigin): Promise<BulkResult> {
@@ -67,6 +86,11 @@ export class AlertBulkActions {
       throw new UserError('invalid_selection', 'select alerts with either ids or filter, not both or neither')
     if (request.action === 'tag' && !request.addTags?.length && !request.removeTags?.length)
       throw new UserError('invalid_bulk', 'tag needs addTags or removeTags')
+    if (request.action === 'silence_similar' && !request.silence)
+      throw new UserError(
+        'invalid_bulk',
+        'silence_similar needs silence: { fields, durationSeconds, comment }',
+      )
     const select = (statuses?: readonly AlertStatus[]) => {
       let query = this.store.db.selectFrom('alerts').where('merged_into', 'is', null)
       if (request.ids) query = query.where('id', 'in', request.ids)
@@ -98,6 +122,10 @@ export class AlertBulkActions {
       (row) => row.id,
     )
     if (ids.length === 0) return { ...counts, updated: 0, dryRun: false, ids }
+    if (request.action === 'silence_similar' && request.silence) {
+      const silenceIds = await this.#silenceSimilar(ids, request.silence, actor, origin)
+      return { ...counts, updated: ids.length, dryRun: false, ids, silenceIds }
+    }
     if (request.action === 'tag') {
       await this.#tag(ids, request.addTags ?? [], request.removeTags ?? [], request.comment, actor, origin)
     } else {
@@ -112,6 +140,32 @@ export class AlertBulkActions {
       await this.alerts.change(ids, change, actor, origin)
     }
     return { ...counts, updated: ids.length, dryRun: false, ids }
+  }
+
+  async #silenceSimilar(
+    ids: readonly number[],
+    silence: NonNullable<BulkRequest['silence']>,
+    actor: Actor,
+    origin: RequestOrigin,
+  ): Promise<number[]> {
+    const rows = await this.store.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute()
+    const distinct = new Map<string, AlertRow>()
+    for (const row of rows) distinct.set(JSON.stringify(similarMatchers(row, silence.fields)), row)
+    if (distinct.size > MAX_SILENCES_PER_BULK)
+      throw new UserError(
+        'selection_too_large',
+        `the selection would make ${distinct.size} silences (at most ${MAX_SILENCES_PER_BULK}): silence on fewer fields or narrow the filter`,
+        { status: 409 },
+      )
+    const created: number[] = []
+    for (const alert of distinct.values())
+      created.push((await silenceSimilar(this.store, this.silences, alert, silence, actor, origin)).id)
+    return created
   }
 
   async #tag(

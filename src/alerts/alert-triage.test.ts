@@ -269,6 +269,30 @@ for (const engine of ENGINES) {
         `/api/v1/alerts/stats?ruleId=${ruleId}`,
       )
       expect(stats.body.totals.silenced).toBe(1)
+
+      // On a selection: one silence per distinct set of values.
+      const bulkRule = 'rule-beacon-lab'
+      await insertDetections(
+        server,
+        ['lab-1', 'lab-2', 'lab-3'].map((host) => buildDetection({ rule_id: bulkRule, host })),
+      )
+      await builder.catchUp()
+      const silenceAll = (fields: string[]) =>
+        call<{ updated: number; silenceIds: number[] }>('POST', '/api/v1/alerts/bulk', {
+          filter: { ruleId: bulkRule },
+          action: 'silence_similar',
+          silence: { fields, durationSeconds: 600, comment: 'lab rebuild' },
+        })
+      const perHost = await silenceAll(['ruleId', 'host'])
+      expect(perHost.body).toMatchObject({ updated: 3 })
+      expect(perHost.body.silenceIds).toHaveLength(3)
+      const perRule = await silenceAll(['ruleId'])
+      expect(perRule.body.silenceIds).toHaveLength(1)
+      const noSpec = await call('POST', '/api/v1/alerts/bulk', {
+        filter: { ruleId: bulkRule },
+        action: 'silence_similar',
+      })
+      expect(noSpec.status).toBe(400)
     })
   })
 }
