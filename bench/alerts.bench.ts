@@ -57,6 +57,8 @@ const SEED_SQL: Record<
     seconds: (expression: string) => string
     json: string
     array: string
+    /** The first element of an entities list, as text. */
+    firstEntity: (list: 'hosts' | 'users') => string
   }
 > = {
   duckdb: {
@@ -65,6 +67,7 @@ const SEED_SQL: Record<
     seconds: (expression) => `to_seconds(CAST(${expression} AS BIGINT))`,
     json: 'json_object',
     array: 'json_array',
+    firstEntity: (list) => `json_extract_string(entities, '$.${list}[0]')`,
   },
   postgres: {
     rows: `generate_series(0, ${ALERTS - 1}) AS t(i)`,
@@ -72,6 +75,7 @@ const SEED_SQL: Record<
     seconds: (expression) => `make_interval(secs => ${expression})`,
     json: 'jsonb_build_object',
     array: 'jsonb_build_array',
+    firstEntity: (list) => `entities->'${list}'->>0`,
   },
 }
 
@@ -142,6 +146,8 @@ const PATHS: QueryPath[] = [
   { name: 'by rule', query: (n) => `ruleId=rule-${(n * 7) % RULES}&limit=50` },
   { name: 'by assignee', query: (n) => `assignee=analyst-${n % ANALYSTS}&limit=50` },
   { name: 'unassigned', query: () => 'assignee=none&limit=50' },
+  { name: 'by host', query: (n) => `host=host-${(n * 13) % HOSTS}&limit=50` },
+  { name: 'by user, open', query: (n) => `user=user-${(n * 17) % USERS}&status=new,acknowledged&limit=50` },
   { name: 'by source, open', query: (n) => `source=${SOURCES[n % SOURCES.length]}&status=new&limit=50` },
   { name: 'sorted by last seen', query: () => 'sort=last_seen_desc&limit=50' },
   { name: 'sorted by risk', query: () => 'sort=risk_desc&status=new&limit=50' },
@@ -193,6 +199,15 @@ function slaStateSql(
     WHEN ${ack} = 'ok' OR ${close} = 'ok' THEN 'ok' ELSE 'met' END`
 }
 
+/** The entity index the alert builder keeps (alert_entities), for the seeded hosts and users. */
+function entitySeedStatements(engine: Engine): string[] {
+  const s = SEED_SQL[engine]
+  return (['hosts', 'users'] as const).map(
+    (list) => `INSERT INTO alert_entities (alert_id, kind, value)
+      SELECT id, '${list.slice(0, -1)}', lower(${s.firstEntity(list)}) FROM alerts`,
+  )
+}
+
 /** Due times as the SLA task computes them with the default policy (no business hours). */
 function slaSeedStatement(engine: Engine): string {
   const due = (kind: 'ack' | 'close', share: number) => dueSql(engine, 'severity', 'created_at', kind, share)
@@ -237,10 +252,11 @@ async function benchEngine(engine: Engine): Promise<boolean> {
     const seeded = await timed(async () => {
       await sql.raw(seedStatement(engine)).execute(store.db)
       await sql.raw(slaSeedStatement(engine)).execute(store.db)
+      for (const statement of entitySeedStatements(engine)) await sql.raw(statement).execute(store.db)
     })
     const analyzed = await timed(async () => {
       await store.checkpoint()
-      for (const table of ['alerts', 'alert_sla'])
+      for (const table of ['alerts', 'alert_sla', 'alert_entities'])
         await sql
           .raw(engine === 'postgres' ? `VACUUM ANALYZE ${table}` : `ANALYZE ${table}`)
           .execute(store.db)

@@ -3,6 +3,7 @@ import { originOf, requireActor } from '../server/auth-hooks.js'
 import type { App, AppContext } from '../server/context.js'
 import type { AlertStatus } from '../store/schema.js'
 import { AlertBulkActions, BULK_ACTIONS, BULK_MAX } from './alert-bulk.js'
+import { alertEntityFilterShape } from './alert-entity-index.js'
 import { mergeAlerts } from './alert-merge.js'
 import { SEVERITIES } from './alert-metadata.js'
 import { SIMILAR_FIELDS, silenceSimilar } from './alert-silence-similar.js'
@@ -22,6 +23,7 @@ const filterSchema = z.object({
   assignee: z.string().max(64).optional(),
   source: z.string().max(64).optional(),
   q: z.string().max(200).optional(),
+  ...alertEntityFilterShape,
   sla: z.array(z.enum(SLA_STATES)).max(4).optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),

@@ -6,6 +6,7 @@ import { noticeFromAlert } from '../notify/message.js'
 import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertEntities, DetectionRow, NewAlert } from '../store/schema.js'
 import type { Leadership, Store } from '../store/store.js'
+import { indexAlertEntities } from './alert-entity-index.js'
 import { mergedSourceFingerprints, openMergeTarget } from './alert-merge.js'
 import {
   attackFromTags,
@@ -208,17 +209,19 @@ export class AlertBuilder {
         let alertId: number
         if (open) {
           alertId = open.id
+          const entities = mergeEntities(open.entities, group.entities)
           await trx
             .updateTable('alerts')
             .set({
               event_count: sql`event_count + ${group.events.length}`,
               last_seen: new Date(Math.max(group.last.getTime(), open.last_seen.getTime())),
               first_seen: new Date(Math.min(group.first.getTime(), open.first_seen.getTime())),
-              entities: JSON.stringify(mergeEntities(open.entities, group.entities)),
+              entities: JSON.stringify(entities),
               updated_at: now,
             })
             .where('id', '=', alertId)
             .execute()
+          await indexAlertEntities(trx, alertId, entities)
           updated += 1
           announced.push([
             'alert.updated',
@@ -265,6 +268,7 @@ export class AlertBuilder {
             .returningAll()
             .executeTakeFirstOrThrow()
           alertId = inserted.id
+          await indexAlertEntities(trx, alertId, group.entities)
           announced.push(['alert.created', alertCreatedEvent(inserted)])
           if (group.suppression) await linkSuppressed(trx, alertId, group.detections.slice(1))
           await enqueueAlertNotifications(

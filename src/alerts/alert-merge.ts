@@ -7,6 +7,7 @@ import { noticeFromAlert } from '../notify/message.js'
 import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertRow, Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { indexAlertEntities } from './alert-entity-index.js'
 import { mergeEntities } from './alert-metadata.js'
 
 export interface MergeResult {
@@ -80,6 +81,7 @@ export async function mergeAlerts(
       .where('id', '=', targetId)
       .returningAll()
       .executeTakeFirstOrThrow()
+    await indexAlertEntities(trx, targetId, entities)
     // The id is a validated integer: a literal keeps the INSERT … SELECT typed on both engines.
     await trx
       .insertInto('alert_events')

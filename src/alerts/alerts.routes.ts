@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { originOf, requireActor } from '../server/auth-hooks.js'
 import type { App, AppContext } from '../server/context.js'
 import type { AlertRow, AlertStatus } from '../store/schema.js'
+import { alertEntityFilterShape } from './alert-entity-index.js'
 import { SEVERITIES } from './alert-metadata.js'
 import { ALERT_STATUSES, type AlertChange, RESOLUTIONS } from './alerts.service.js'
 import { SLA_STATES, type SlaState, type SlaView } from './sla.js'
@@ -122,6 +123,7 @@ export async function alertsRoutes(app: App, { services }: AppContext): Promise<
           assignee: z.string().max(64).optional(),
           source: z.string().max(64).optional(),
           q: z.string().max(200).optional(),
+          ...alertEntityFilterShape,
           sla: list(SLA_STATES).optional(),
           since: z.coerce.date().optional(),
           until: z.coerce.date().optional(),

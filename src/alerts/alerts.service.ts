@@ -7,6 +7,7 @@ import { noticeFromAlert } from '../notify/message.js'
 import { type AlertRouter, NO_ROUTES, type NotifyRouting } from '../notify/router.js'
 import type { AlertResolution, AlertRow, AlertStatus, Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { ALERT_ENTITY_KINDS, alertEntityCondition } from './alert-entity-index.js'
 import { type AlertEventSink, alertUpdatedEvent } from './alert-stream.js'
 import { type SlaState, slaStateCondition } from './sla.js'
 
@@ -38,6 +39,15 @@ export interface AlertFilter {
   sla?: SlaState[] | undefined
   since?: Date | undefined
   until?: Date | undefined
+  /** Entity filters: alerts with this host, user, ip … among their entities (case-insensitive). */
+  host?: string | undefined
+  user?: string | undefined
+  ip?: string | undefined
+  process?: string | undefined
+  hash?: string | undefined
+  domain?: string | undefined
+  url?: string | undefined
+  file?: string | undefined
 }
 
 export type AlertSort = 'created_desc' | 'created_asc' | 'last_seen_desc' | 'risk_desc'
@@ -116,6 +126,10 @@ export class AlertsService {
         filter.assignee === 'none' ? e('assignee', 'is', null) : e('assignee', '=', filter.assignee),
       )
     if (filter.source) conditions.push(e('source', '=', filter.source))
+    for (const kind of ALERT_ENTITY_KINDS) {
+      const value = filter[kind]
+      if (value) conditions.push(alertEntityCondition(e, kind, value))
+    }
     if (filter.q)
       conditions.push(
         e(

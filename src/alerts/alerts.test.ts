@@ -211,6 +211,47 @@ for (const engine of ENGINES) {
       const bad = await server.request('/api/v1/alerts?status=sleeping', { token: analyst })
       expect(bad.status).toBe(400)
     })
+
+    it('filters by any entity (host, user, hash …), case-insensitively, in the list and in bulk', async () => {
+      await insertDetections([
+        detection({ host: 'DC-01.corp', rule_id: 'rule-dcsync', rule_title: 'DCSync' }),
+        detection({ host: 'dc-01.corp', rule_id: 'rule-dcsync', rule_title: 'DCSync' }),
+        detection({
+          host: 'ws-90',
+          rule_id: 'rule-dcsync',
+          rule_title: 'DCSync',
+          context: JSON.stringify({ host: 'ws-90', user: 'CORP\\mallory' }),
+        }),
+      ])
+      await builder.catchUp()
+      const list = async (query: string) =>
+        (
+          (await (
+            await server.request(`/api/v1/alerts?ruleId=rule-dcsync&${query}`, { token: analyst })
+          ).json()) as {
+            items: PublicAlert[]
+          }
+        ).items
+      const onDc = await list('host=dc-01.CORP')
+      expect(onDc).toHaveLength(1)
+      expect(onDc[0]!.count).toBe(2)
+      expect((await list('user=corp%5Cmallory')).map((alert) => alert.entities.hosts)).toEqual([['ws-90']])
+      expect(await list('host=dc-01')).toEqual([])
+      expect(
+        await list('hash=AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34'),
+      ).toHaveLength(2)
+
+      const bulk = await server.request('/api/v1/alerts/bulk', {
+        method: 'POST',
+        token: analyst,
+        body: JSON.stringify({
+          filter: { ruleId: 'rule-dcsync', user: 'CORP\\mallory' },
+          action: 'acknowledge',
+        }),
+      })
+      expect(await bulk.json()).toMatchObject({ selected: 1, updated: 1 })
+      expect((await list('status=acknowledged')).map((alert) => alert.entities.hosts)).toEqual([['ws-90']])
+    })
   })
 }
 

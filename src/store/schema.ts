@@ -210,6 +210,13 @@ export interface AlertsTable {
   suppressed_until: Generated<Date | null>
 }
 
+/** One entity of an alert (kind host, user, ip …; value lower-cased): the list's entity filters. */
+export interface AlertEntitiesTable {
+  alert_id: number
+  kind: string
+  value: string
+}
+
 /** Per-rule alert grouping and suppression (null: the defaults). */
 export interface RuleAlertSettingsTable {
   rule_id: string
@@ -603,6 +610,7 @@ export interface Database {
   correlation_state: CorrelationStateTable
   rule_states: RuleStatesTable
   alerts: AlertsTable
+  alert_entities: AlertEntitiesTable
   alert_events: AlertEventsTable
   alert_history: AlertHistoryTable
   silences: SilencesTable

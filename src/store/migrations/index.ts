@@ -14,6 +14,7 @@ import * as alertSla from './011-alert-sla.js'
 import * as caseEvidence from './012-case-evidence.js'
 import * as rca from './013-rca.js'
 import * as eventLabels from './014-event-labels.js'
+import * as alertEntities from './015-alert-entities.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '012-case-evidence': caseEvidence,
   '013-rca': rca,
   '014-event-labels': eventLabels,
+  '015-alert-entities': alertEntities,
 }
