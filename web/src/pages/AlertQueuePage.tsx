@@ -45,7 +45,8 @@ export function AlertQueuePage({ me }: { me: Me }) {
   const { data, error, reload } = useApi<Page>(`/alerts?${query}`)
   useAlertStream(reload)
 
-  // The API filters by status, severity and rule title; host is matched here over the page.
+  // Host matches part of a name as it is typed, over the loaded page (up to 500 alerts); the API's
+  // `host=` filter takes whole names, for links and scripts.
   const alerts = useMemo(() => {
     const needle = host.trim().toLowerCase()
     const items = data?.items ?? []
