@@ -76,11 +76,22 @@ export function extractEntities(
     add(into.ips, context.sourceIp)
     add(into.ips, context.destinationIp)
   }
-  for (const [field, value] of Object.entries(matched)) {
+  // A correlation's matched fields are its group-by values (`group`), one level down.
+  const group = matched.group
+  const fields =
+    group !== null && typeof group === 'object' && !Array.isArray(group)
+      ? [...Object.entries(matched), ...Object.entries(group)]
+      : Object.entries(matched)
+  for (const [field, value] of fields) {
     const name = field.toLowerCase()
     if (typeof value !== 'string' && typeof value !== 'number') continue
     const text = String(value)
-    if (/(^|\.)(ip|ipaddress|sourceip|destinationip|src_ip|dst_ip|clientip)$/.test(name) || IPV4.test(text))
+    if (
+      /(^|\.)(ip|ipaddress|sourceip|destinationip|source_ip|destination_ip|src_ip|dst_ip|dest_ip|clientip|client_ip)$/.test(
+        name,
+      ) ||
+      IPV4.test(text)
+    )
       add(into.ips, text)
     else if (name.endsWith('hashes'))
       for (const part of text.split(',')) add(into.hashes, part.split('=').pop())

@@ -51,7 +51,9 @@ for (const engine of ENGINES) {
 
       const alerts = (await (
         await server.request('/api/v1/alerts?severity=high', { token: engineer })
-      ).json()) as { items: { ruleTitle: string; tactics: string[]; kind: string }[] }
+      ).json()) as {
+        items: { ruleTitle: string; tactics: string[]; kind: string; entities: { ips: string[] } }[]
+      }
       expect(alerts.items).toEqual([
         expect.objectContaining({
           ruleTitle: 'SSH brute force from one address',
@@ -59,6 +61,8 @@ for (const engine of ENGINES) {
           tactics: ['credential_access'],
         }),
       ])
+      // The correlation's group-by value (the attacking address) is an entity to pivot on.
+      expect(alerts.items[0]!.entities.ips).toEqual(['203.0.113.7'])
     })
   })
 }
