@@ -326,11 +326,28 @@ export class AlertBuilder {
     return detections.length
   }
 
+  /** What the rule says for the analyst: a Sigma rule's, or a correlation rule's own text. */
+  #ruleText(
+    ruleId: string,
+  ): { description: string | null; references: string[]; falsePositives: string[] } | undefined {
+    if (!this.catalog.loaded) return undefined
+    const { rules, correlations } = this.catalog.snapshot
+    const rule = rules.find((candidate) => candidate.id === ruleId)
+    if (rule) return rule
+    const correlation = correlations.find((candidate) => candidate.id === ruleId)
+    if (!correlation) return undefined
+    const texts = (value: unknown) =>
+      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+    return {
+      description: correlation.description ?? null,
+      references: texts(correlation.attributes.references),
+      falsePositives: texts(correlation.attributes.falsepositives),
+    }
+  }
+
   #newAlert(group: Group, now: Date): NewAlert {
     const first = group.detections[0]!
-    const rule = this.catalog.loaded
-      ? this.catalog.snapshot.rules.find((candidate) => candidate.id === first.rule_id)
-      : undefined
+    const rule = this.#ruleText(first.rule_id)
     const { severity, risk } = severityOf(first.level)
     const { tactics, techniques } = attackFromTags(first.tags)
     return {

@@ -52,7 +52,14 @@ for (const engine of ENGINES) {
       const alerts = (await (
         await server.request('/api/v1/alerts?severity=high', { token: engineer })
       ).json()) as {
-        items: { ruleTitle: string; tactics: string[]; kind: string; entities: { ips: string[] } }[]
+        items: {
+          ruleTitle: string
+          tactics: string[]
+          kind: string
+          entities: { ips: string[] }
+          description: string | null
+          falsePositives: string[]
+        }[]
       }
       expect(alerts.items).toEqual([
         expect.objectContaining({
@@ -63,6 +70,9 @@ for (const engine of ENGINES) {
       ])
       // The correlation's group-by value (the attacking address) is an entity to pivot on.
       expect(alerts.items[0]!.entities.ips).toEqual(['203.0.113.7'])
+      // …and the correlation rule's own description and false positives are on the alert.
+      expect(alerts.items[0]!.description).toMatch(/^Ten or more failed SSH logins/)
+      expect(alerts.items[0]!.falsePositives).toContain('Vulnerability scanners')
     })
   })
 }
