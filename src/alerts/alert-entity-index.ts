@@ -73,8 +73,11 @@ export function alertEntityCondition(
 
 const entityValue = z.string().min(1).max(MAX_VALUE).optional()
 
-/** The list filter's entity fields (`?host=ws-17&user=alice`), for the list and the bulk selection. */
+/** The list filter's tag and entity fields (`?tag=triaged&host=ws-17`), for the list and the bulk selection. */
 export const alertEntityFilterShape = {
+  tag: z.string().min(1).max(100).optional(),
+  tactic: z.string().min(1).max(100).optional(),
+  technique: z.string().min(1).max(100).optional(),
   host: entityValue,
   user: entityValue,
   ip: entityValue,

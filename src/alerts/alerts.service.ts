@@ -8,6 +8,7 @@ import { type AlertRouter, NO_ROUTES, type NotifyRouting } from '../notify/route
 import type { AlertResolution, AlertRow, AlertStatus, Database } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { ALERT_ENTITY_KINDS, alertEntityCondition } from './alert-entity-index.js'
+import { alertListContains, containsText } from './alert-list-tags.js'
 import { type AlertEventSink, alertUpdatedEvent } from './alert-stream.js'
 import { type SlaState, slaStateCondition } from './sla.js'
 
@@ -39,6 +40,10 @@ export interface AlertFilter {
   sla?: SlaState[] | undefined
   since?: Date | undefined
   until?: Date | undefined
+  /** Alerts with this tag, ATT&CK tactic or technique (case-insensitive, whole value). */
+  tag?: string | undefined
+  tactic?: string | undefined
+  technique?: string | undefined
   /** Entity filters: alerts with this host, user, ip … among their entities (case-insensitive). */
   host?: string | undefined
   user?: string | undefined
@@ -126,18 +131,14 @@ export class AlertsService {
         filter.assignee === 'none' ? e('assignee', 'is', null) : e('assignee', '=', filter.assignee),
       )
     if (filter.source) conditions.push(e('source', '=', filter.source))
+    if (filter.tag) conditions.push(alertListContains(e, 'tags', filter.tag))
+    if (filter.tactic) conditions.push(alertListContains(e, 'tactics', filter.tactic))
+    if (filter.technique) conditions.push(alertListContains(e, 'techniques', filter.technique))
     for (const kind of ALERT_ENTITY_KINDS) {
       const value = filter[kind]
       if (value) conditions.push(alertEntityCondition(e, kind, value))
     }
-    if (filter.q)
-      conditions.push(
-        e(
-          e.fn('lower', ['rule_title']),
-          'like',
-          `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-        ),
-      )
+    if (filter.q) conditions.push(containsText(e.fn<string>('lower', ['rule_title']), filter.q.toLowerCase()))
     if (filter.since) conditions.push(e('created_at', '>=', filter.since))
     if (filter.until) conditions.push(e('created_at', '<', filter.until))
     if (filter.sla?.length) conditions.push(slaStateCondition(e, filter.sla))

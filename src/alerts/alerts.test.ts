@@ -251,6 +251,26 @@ for (const engine of ENGINES) {
       })
       expect(await bulk.json()).toMatchObject({ selected: 1, updated: 1 })
       expect((await list('status=acknowledged')).map((alert) => alert.entities.hosts)).toEqual([['ws-90']])
+
+      // Tags added in triage, and the ATT&CK tactic from the rule, filter too (whole values).
+      const tagged = await server.request('/api/v1/alerts/bulk', {
+        method: 'POST',
+        token: analyst,
+        body: JSON.stringify({
+          filter: { ruleId: 'rule-dcsync', host: 'ws-90' },
+          action: 'tag',
+          addTags: ['Red-Team_2026'],
+        }),
+      })
+      expect(tagged.status).toBe(200)
+      expect((await list('tag=red-team_2026')).map((alert) => alert.entities.hosts)).toEqual([['ws-90']])
+      expect(await list('tag=red-team')).toEqual([])
+      expect(await list('tag=%25')).toEqual([])
+      // Free text takes %, _ and \ literally on both engines (DuckDB's LIKE has no default escape).
+      expect(await list('q=dcsync')).toHaveLength(2)
+      expect(await list('q=dc_ync')).toEqual([])
+      expect(await list('tactic=credential_access')).toHaveLength(2)
+      expect(await list('technique=t1003.001&host=dc-01.corp')).toHaveLength(1)
     })
   })
 }
