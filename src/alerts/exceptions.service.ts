@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely'
 import { sql } from 'kysely'
-import { RE2JS } from 're2js'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { roleAllows } from '../auth/roles.js'
@@ -8,6 +7,7 @@ import { type ErrorDetail, ForbiddenError, NotFoundError, UserError } from '../c
 import type { AlertExceptionRow, Database, ExceptionMatcher } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { canonicalField, DETECTION_FIELDS, type DetectionView } from './detection-fields.js'
+import { compileWholeValueRegex, regexProblem } from './whole-value-regex.js'
 
 /** An exception that ends within this long is listed as expiring soon. */
 export const EXPIRING_SOON_MS = 7 * 86_400_000
@@ -25,8 +25,7 @@ function compileMatcher(matcher: ExceptionMatcher): Test {
   const field = canonicalField(matcher.field) ?? matcher.field
   let holds: (value: string) => boolean
   if (matcher.op === 'regex') {
-    const regex = RE2JS.compile(`^(?:${matcher.value})$`, RE2JS.CASE_INSENSITIVE)
-    holds = (value) => regex.test(value)
+    holds = compileWholeValueRegex(matcher.value)
   } else {
     const wanted = matcher.value.toLowerCase()
     holds =
@@ -48,16 +47,9 @@ export function validateExceptionMatchers(matchers: readonly ExceptionMatcher[])
         path: `matchers.${index}.field`,
         message: `unknown field; use ${DETECTION_FIELDS.join(', ')} or matched.<Field>`,
       })
-    if (matcher.op === 'regex') {
-      try {
-        RE2JS.compile(matcher.value)
-      } catch (error) {
-        problems.push({
-          path: `matchers.${index}.value`,
-          message: `not a valid (RE2) regular expression: ${(error as Error).message}`,
-        })
-      }
-    }
+    const problem =
+      matcher.op === 'regex' ? regexProblem(matcher.value, `matchers.${index}.value`) : undefined
+    if (problem) problems.push(problem)
   })
   if (problems.length > 0)
     throw new UserError(

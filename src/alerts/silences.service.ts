@@ -1,9 +1,9 @@
-import { RE2JS } from 're2js'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { type ErrorDetail, NotFoundError, UserError } from '../core/errors.js'
 import type { AlertEntities, SilenceMatcher, SilenceRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
+import { compileWholeValueRegex, regexProblem } from './whole-value-regex.js'
 
 export const SILENCE_FIELDS = ['ruleId', 'ruleTitle', 'severity', 'source', 'host', 'user', 'tag'] as const
 export type SilenceField = (typeof SILENCE_FIELDS)[number]
@@ -48,8 +48,8 @@ function compileMatcher(matcher: SilenceMatcher): CompiledMatcher {
       valuesOf(subject, field).some((value) => value.toLowerCase() === wanted)
     return matcher.op === '=' ? equal : (subject) => !equal(subject)
   }
-  const regex = RE2JS.compile(`^(?:${matcher.value})$`, RE2JS.CASE_INSENSITIVE)
-  const matches = (subject: SilenceSubject) => valuesOf(subject, field).some((value) => regex.test(value))
+  const holds = compileWholeValueRegex(matcher.value)
+  const matches = (subject: SilenceSubject) => valuesOf(subject, field).some(holds)
   return matcher.op === '=~' ? matches : (subject) => !matches(subject)
 }
 
@@ -62,16 +62,11 @@ export function validateMatchers(matchers: readonly SilenceMatcher[]): void {
         message: `unknown field; use one of ${SILENCE_FIELDS.join(', ')}`,
       })
     }
-    if (matcher.op === '=~' || matcher.op === '!~') {
-      try {
-        RE2JS.compile(matcher.value)
-      } catch (error) {
-        problems.push({
-          path: `matchers.${index}.value`,
-          message: `not a valid (RE2) regular expression: ${(error as Error).message}`,
-        })
-      }
-    }
+    const problem =
+      matcher.op === '=~' || matcher.op === '!~'
+        ? regexProblem(matcher.value, `matchers.${index}.value`)
+        : undefined
+    if (problem) problems.push(problem)
   })
   if (matchers.length === 0)
     problems.push({ path: 'matchers', message: 'a silence needs at least one matcher' })
