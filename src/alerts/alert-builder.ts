@@ -209,19 +209,22 @@ export class AlertBuilder {
         let alertId: number
         if (open) {
           alertId = open.id
+          const entitiesBefore = JSON.stringify(open.entities)
           const entities = mergeEntities(open.entities, group.entities)
+          const entitiesJson = JSON.stringify(entities)
           await trx
             .updateTable('alerts')
             .set({
               event_count: sql`event_count + ${group.events.length}`,
               last_seen: new Date(Math.max(group.last.getTime(), open.last_seen.getTime())),
               first_seen: new Date(Math.min(group.first.getTime(), open.first_seen.getTime())),
-              entities: JSON.stringify(entities),
+              entities: entitiesJson,
               updated_at: now,
             })
             .where('id', '=', alertId)
             .execute()
-          await indexAlertEntities(trx, alertId, entities)
+          // Most detections joining an open alert bring no new entity: the index stays as it is.
+          if (entitiesJson !== entitiesBefore) await indexAlertEntities(trx, alertId, entities)
           updated += 1
           announced.push([
             'alert.updated',
