@@ -49,7 +49,9 @@ function isHashedAsset(relative: string): boolean {
  * routes are public; every API route keeps its own access.
  */
 export async function consoleRoutes(app: App, root = CONSOLE_DIST): Promise<void> {
-  await app.register(fastifyStatic, { root, serve: false, decorateReply: true })
+  // Registered on the parent folder, which exists before the console is built (a missing root
+  // makes the plugin warn at every start); files are always sent from `root` itself.
+  await app.register(fastifyStatic, { root: path.resolve(root, '..'), serve: false, decorateReply: true })
 
   const sendConsole = async (request: FastifyRequest, reply: FastifyReply) => {
     const urlPath = decodedPath(request.url)
@@ -71,13 +73,13 @@ export async function consoleRoutes(app: App, root = CONSOLE_DIST): Promise<void
     const candidate = path.join(root, relative)
     if (relative && candidate.startsWith(root) && isFile(candidate)) {
       if (isHashedAsset(relative)) {
-        return reply.sendFile(relative, { immutable: true, maxAge: '365d', cacheControl: true })
+        return reply.sendFile(relative, root, { immutable: true, maxAge: '365d', cacheControl: true })
       }
-      return reply.sendFile(relative, { cacheControl: true, maxAge: 0 })
+      return reply.sendFile(relative, root, { cacheControl: true, maxAge: 0 })
     }
     // A client-side route: the app shell, never cached so a new build is picked up at once.
     void reply.header('cache-control', 'no-cache')
-    return reply.sendFile('index.html', { cacheControl: false })
+    return reply.sendFile('index.html', root, { cacheControl: false })
   }
 
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, sendConsole)
