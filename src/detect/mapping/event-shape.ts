@@ -50,10 +50,38 @@ function readDirectOrPath(event: JsonObject, field: FieldRef): unknown {
  * stripped. Only tried after an exact miss, over keys that contain a space.
  */
 function readSpaceless(data: JsonObject, name: string): unknown {
+  if (!hasSpacedKey(data)) return undefined
   for (const key in data) {
     if (key.includes(' ') && key.replaceAll(' ', '') === name) return data[key]
   }
   return undefined
+}
+
+let lastKeyed: JsonObject | undefined
+let lastHasSpacedKey = false
+
+/**
+ * Whether an object has a key with a space, remembered for the last object asked about (until
+ * `forgetSpacedKeys`): every rule field an event lacks ends in `readSpaceless`, dozens per event
+ * on the same EventData, and almost no event has such a key.
+ */
+function hasSpacedKey(data: JsonObject): boolean {
+  if (data !== lastKeyed) {
+    lastKeyed = data
+    lastHasSpacedKey = false
+    for (const key in data) {
+      if (key.includes(' ')) {
+        lastHasSpacedKey = true
+        break
+      }
+    }
+  }
+  return lastHasSpacedKey
+}
+
+/** Called for each new event: the remembered object may have been changed since. */
+export function forgetSpacedKeys(): void {
+  lastKeyed = undefined
 }
 
 function readEvtx(event: JsonObject, field: FieldRef): unknown {

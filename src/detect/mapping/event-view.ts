@@ -1,4 +1,10 @@
-import { collectLeafStrings, detectShape, type EventShape, readField } from './event-shape.js'
+import {
+  collectLeafStrings,
+  detectShape,
+  type EventShape,
+  forgetSpacedKeys,
+  readField,
+} from './event-shape.js'
 import { type FieldRef, fieldRefCount } from './field-ref.js'
 
 /**
@@ -26,6 +32,7 @@ export class EventView {
   reset(event: Record<string, unknown>): void {
     this.event = event
     this.shape = detectShape(event)
+    forgetSpacedKeys()
     this.fieldMap = undefined
     this.leaves = undefined
     this.lowerLeaves = undefined
