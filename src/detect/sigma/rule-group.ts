@@ -49,7 +49,7 @@ export class RuleGroup {
             list = []
             byField.set(atom.field, list)
           }
-          list.push({ literal: atom.literal, value: position * MAX_GROUPS + groupIndex })
+          list.push({ literal: atom.literal, value: (position << GROUP_BITS) | (1 << groupIndex) })
         }
       })
     })
@@ -102,10 +102,10 @@ export class RuleGroup {
     return this.unfiltered.length
   }
 
-  /** One literal of group `value % MAX_GROUPS` of rule `value / MAX_GROUPS` was found. */
+  /** A literal of the rule at `value >>> GROUP_BITS` was found, in the groups of bit `value & GROUP_MASK`. */
   private readonly mark = (value: number): void => {
-    const position = (value / MAX_GROUPS) | 0
-    const bit = 1 << (value - position * MAX_GROUPS)
+    const position = value >>> GROUP_BITS
+    const bit = value & GROUP_MASK
     let mask = this.hitEpochs[position] === this.epoch ? this.hitMasks[position]! : 0
     if ((mask & bit) !== 0) return
     this.hitEpochs[position] = this.epoch
@@ -114,6 +114,10 @@ export class RuleGroup {
     if (mask === this.fullMasks[position]) this.candidates[this.candidateCount++] = position
   }
 }
+
+/** Literal values are (rule position << GROUP_BITS) | the bit of the rule's group: shifts, no division. */
+const GROUP_BITS = MAX_GROUPS
+const GROUP_MASK = (1 << GROUP_BITS) - 1
 
 /** Scans every scalar under `value` (arrays; objects too when depth allows) without collecting them. */
 function scanValues(
