@@ -64,8 +64,12 @@ interface ParsedModifiers {
 }
 
 const COMPARISONS = ['lt', 'lte', 'gt', 'gte']
-/** Shortest literal worth indexing in the pre-filter. */
-const MIN_LITERAL = 3
+/**
+ * Shortest literal worth indexing in the pre-filter. Two characters are enough: a rule whose
+ * rarest literal is `^^` or an EventID `16` is otherwise evaluated on every event, which costs
+ * more than the hits of a short literal.
+ */
+const MIN_LITERAL = 2
 
 function parseModifiers(item: FieldItem, where: RuleLocation): ParsedModifiers {
   const parsed: ParsedModifiers = {
