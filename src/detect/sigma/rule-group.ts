@@ -2,6 +2,7 @@ import type { EventView } from '../mapping/event-view.js'
 import type { FieldRef } from '../mapping/field-ref.js'
 import { LiteralAutomaton } from './aho-corasick.js'
 import type { CompiledRule } from './compile-rule.js'
+import { KeywordGate } from './keyword-gate.js'
 import { MAX_GROUPS, requiredLiteralGroups } from './required-literals.js'
 
 /**
@@ -17,8 +18,8 @@ export class RuleGroup {
   private readonly automata: Array<{ field: FieldRef; automaton: LiteralAutomaton }>
   /** Literals of keyword searches, scanned over every value of the event. */
   private readonly keywordAutomaton: LiteralAutomaton | undefined
-  /** A native test that must pass before the keyword literals are scanned (see `literalGate`). */
-  private readonly keywordGate: RegExp | undefined
+  /** A native test that must pass before the keyword literals are scanned. */
+  private readonly keywordGate: KeywordGate | undefined
   private readonly hitEpochs: Uint32Array
   private readonly hitMasks: Uint8Array
   private readonly fullMasks: Uint8Array
@@ -59,7 +60,9 @@ export class RuleGroup {
     byField.delete(null)
     this.keywordAutomaton = keywordLiterals === undefined ? undefined : new LiteralAutomaton(keywordLiterals)
     this.keywordGate =
-      keywordLiterals === undefined ? undefined : literalGate(keywordLiterals.map(({ literal }) => literal))
+      keywordLiterals === undefined
+        ? undefined
+        : KeywordGate.of(keywordLiterals.map(({ literal }) => literal))
     this.automata = [...byField].map(([field, literals]) => ({
       field: field!,
       automaton: new LiteralAutomaton(literals),
@@ -82,7 +85,7 @@ export class RuleGroup {
     }
     if (
       this.keywordAutomaton !== undefined &&
-      (this.keywordGate === undefined || anyValueMatches(view.event, this.keywordGate, 32))
+      (this.keywordGate === undefined || this.keywordGate.passes(view.event, 32))
     ) {
       scanValues(view.event, this.keywordAutomaton, this.mark, 32)
     }
@@ -135,39 +138,4 @@ function scanValues(
     const record = value as Record<string, unknown>
     for (const key in record) scanValues(record[key], automaton, report, depth - 1)
   }
-}
-
-/** Most literals folded into one native gate; beyond that the automaton alone is faster. */
-const MAX_GATE_LITERALS = 64
-/** Characters whose lowercase is ASCII but which a non-Unicode /i search does not fold. */
-const UNFOLDED = /[\u0130\u212a]/
-
-/**
- * A case-insensitive alternation of plain literals (no quantifiers, so at most O(text × literals)
- * steps, never exponential), run by the native engine over each value before the automaton
- * scan: most events contain none of the keyword literals and skip that scan entirely.
- */
-function literalGate(literals: string[]): RegExp | undefined {
-  const unique = [...new Set(literals)]
-  if (unique.length > MAX_GATE_LITERALS || unique.some((literal) => /[^\u0020-\u007e]/.test(literal)))
-    return undefined
-  const alternatives = unique.map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-  // The characters a non-Unicode /i search does not fold are one more alternative: one native
-  // search per value instead of two.
-  return new RegExp([...alternatives, UNFOLDED.source].join('|'), 'i')
-}
-
-function anyValueMatches(value: unknown, gate: RegExp, depth: number): boolean {
-  if (typeof value === 'string') return gate.test(value)
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return gate.test(String(value))
-  if (Array.isArray(value)) {
-    for (const element of value) if (anyValueMatches(element, gate, depth)) return true
-    return false
-  }
-  if (depth > 1 && typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>
-    for (const key in record) if (anyValueMatches(record[key], gate, depth - 1)) return true
-  }
-  return false
 }
