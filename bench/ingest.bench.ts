@@ -9,11 +9,19 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { otrfWindowsLines, peakRssMiB, percentile } from './support/samples.js'
+import {
+  mainThreadCpuSeconds,
+  otrfWindowsLines,
+  peakRssMiB,
+  percentile,
+  processCpuSeconds,
+} from './support/samples.js'
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000)
+/** `duckdb` alone skips PostgreSQL (a quicker run while tuning the embedded path). */
+const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
 const BATCH = 1_000
-const CONCURRENCY = 8
+const CONCURRENCY = Number(process.env.BENCH_SENDERS ?? 8)
 const PG_URL = process.env.WATCHFLOOR_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 interface Server {
@@ -143,22 +151,35 @@ async function benchEngine(name: string, args: string[], lines: string[], bodies
   const server = await startServer(args, {})
   const token = await engineerToken(server)
   await driveHttp(server, token, bodies.slice(0, 20)) // warm-up (JIT, first partitions)
+  const pid = server.child.pid!
+  let cpu = processCpuSeconds(pid)
+  let mainCpu = mainThreadCpuSeconds(pid)
   const { seconds, latencies } = await driveHttp(server, token, bodies)
   const events = bodies.length * BATCH
-  const rss = peakRssMiB(server.child.pid!)
+  const httpCpu = processCpuSeconds(pid) - cpu
+  const httpMainCpu = mainThreadCpuSeconds(pid) - mainCpu
+  const rss = peakRssMiB(pid)
   console.log(
-    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server peak RSS ${rss.toFixed(0)} MiB`,
+    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)}), server peak RSS ${rss.toFixed(0)} MiB`,
   )
   const port = await syslogPortOf(server)
   if (port) {
     const syslogLines = lines.slice(0, 100_000)
+    cpu = processCpuSeconds(pid)
+    mainCpu = mainThreadCpuSeconds(pid)
     const syslogSeconds = await driveSyslog(server, token, port, syslogLines)
+    const syslogCpu = processCpuSeconds(pid) - cpu
+    const syslogMainCpu = mainThreadCpuSeconds(pid) - mainCpu
     console.log(
-      `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s`,
+      `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s, server CPU ${microsPerEvent(syslogCpu, syslogLines.length)} µs/event (main thread ${microsPerEvent(syslogMainCpu, syslogLines.length)})`,
     )
   }
   server.child.kill('SIGTERM')
   await new Promise((resolve) => server.child.once('exit', resolve))
+}
+
+function microsPerEvent(cpuSeconds: number, events: number): string {
+  return ((cpuSeconds * 1e6) / events).toFixed(1)
 }
 
 async function main(): Promise<void> {
@@ -185,6 +206,7 @@ async function main(): Promise<void> {
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-'))
   await benchEngine('duckdb', ['--data-dir', dataDir], lines, bodies)
+  if (!ENGINES.includes('postgres')) return
 
   const admin = new pg.Client({ connectionString: PG_URL })
   await admin.connect()

@@ -19,6 +19,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { splitJsonValues } from '../src/detect/sigma/conformance/json-events.js'
 import { createDetector, type Detector, loadRules } from '../src/detect/sigma/index.js'
+import { isJsonObjectLine } from './support/samples.js'
 
 const DATA_DIR = path.resolve(
   process.env.WATCHFLOOR_TEST_DATA ?? path.join(process.cwd(), '..', 'shared', 'data'),
@@ -72,7 +73,7 @@ async function* otrfBatches(): AsyncGenerator<string[]> {
   for (const zip of zips) {
     const child = spawn('unzip', ['-p', zip], { stdio: ['ignore', 'pipe', 'ignore'] })
     for await (const line of createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY })) {
-      if (!line.startsWith('{') || !isJsonObject(line)) continue
+      if (!isJsonObjectLine(line)) continue
       batch.push(line)
       if (batch.length === BATCH) {
         yield batch
@@ -81,15 +82,6 @@ async function* otrfBatches(): AsyncGenerator<string[]> {
     }
   }
   if (batch.length > 0) yield batch
-}
-
-/** A few archives hold binary or truncated lines; they are left out of the measurement. */
-function isJsonObject(line: string): boolean {
-  try {
-    return typeof JSON.parse(line) === 'object'
-  } catch {
-    return false
-  }
 }
 
 interface PassTotals {

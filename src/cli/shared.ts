@@ -52,9 +52,11 @@ export async function withServices<T>(
 ): Promise<T> {
   const config = configFromFlags(flags)
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
+  const services = createServices(store, config)
   try {
-    return await work(createServices(store, config), config)
+    return await work(services, config)
   } finally {
+    await services.ingest.close()
     await store.close()
   }
 }

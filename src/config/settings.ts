@@ -155,6 +155,13 @@ export const SETTINGS = {
     default: 256 * 1024 * 1024,
     doc: 'Bytes of input accepted but not yet committed (bounds memory).',
   }),
+  ingestParseWorkers: define({
+    key: 'ingest.parseWorkers',
+    env: 'WATCHFLOOR_INGEST_PARSE_WORKERS',
+    schema: z.coerce.number().int().min(0).max(64).optional(),
+    default: undefined,
+    doc: 'Worker threads that parse incoming records beside the main thread; 0 parses on the main thread. Default: the number of cores less two, at most 4 (none on two cores).',
+  }),
   syslogUdpPort: define({
     key: 'syslog.udpPort',
     env: 'WATCHFLOOR_SYSLOG_UDP_PORT',

@@ -35,3 +35,31 @@ export interface NormalisedEvent {
    */
   labels?: Record<string, string>
 }
+
+/**
+ * What the events table keeps of an event: the typed columns, the labels and the original, as
+ * JSON text or as an object still to be serialised. The ECS view is not stored; dropping it (and
+ * the parsed original) before an event leaves a parse worker keeps the copy back to the main
+ * thread small. A NormalisedEvent is a StoredEvent.
+ */
+export type StoredEvent = Omit<NormalisedEvent, 'ecs' | 'original'> & { original?: Record<string, unknown> }
+
+/** The stored part of an event, with its original as JSON text. */
+export function toStoredEvent(event: NormalisedEvent): StoredEvent {
+  const stored: StoredEvent = {
+    timestamp: event.timestamp,
+    receivedAt: event.receivedAt,
+    source: event.source,
+    dataset: event.dataset,
+    eventCode: event.eventCode,
+    hostName: event.hostName,
+    userName: event.userName,
+    sourceIp: event.sourceIp,
+    destinationIp: event.destinationIp,
+    processName: event.processName,
+    processCommandLine: event.processCommandLine,
+    originalJson: event.originalJson ?? JSON.stringify(event.original),
+  }
+  if (event.labels) stored.labels = event.labels
+  return stored
+}

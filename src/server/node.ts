@@ -139,6 +139,7 @@ export async function startNode(
         if (app) await app.close()
         for (const step of shutdownSteps) await step()
         // Everything accepted is committed before the database closes.
+        await services.ingest.close()
         await services.ingest.queue.drain()
         await services.sourceStats.flush()
         await store.close()

@@ -9,12 +9,15 @@ interface IngestAnswer {
   errors: { location: string; reason: string }[]
 }
 
-for (const engine of ENGINES) {
-  describe(`${engine}: HTTP JSON ingest`, () => {
+// Parsed on the main thread (the default on two cores) and in a parse worker (more cores).
+for (const [engine, ingestParseWorkers] of ENGINES.flatMap((engine) =>
+  [0, 1].map((n) => [engine, n] as const),
+)) {
+  describe(`${engine}, ${ingestParseWorkers} parse workers: HTTP JSON ingest`, () => {
     let server: TestServer
     let engineerToken: string
     beforeAll(async () => {
-      server = await startTestServer(engine)
+      server = await startTestServer(engine, { ingestParseWorkers })
       engineerToken = await server.tokenFor('engineer')
     })
     afterAll(async () => {

@@ -1,10 +1,10 @@
 import { OperationalError, UserError } from '../../core/errors.js'
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 import type { NewDeadLetter } from './dead-letter.js'
 
 /** One submission from one sender: acknowledged together once its events are committed. */
 export interface Submission {
-  events: NormalisedEvent[]
+  events: StoredEvent[]
   deadLetters: NewDeadLetter[]
   /** Bytes of input this submission came from, for the queue's memory bound. */
   bytes: number

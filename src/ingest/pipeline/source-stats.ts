@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 import type { Store } from '../../store/store.js'
 import type { NewDeadLetter } from './dead-letter.js'
 
@@ -23,7 +23,7 @@ export class SourceStats {
   constructor(private readonly store: Store) {}
 
   record(
-    events: readonly NormalisedEvent[],
+    events: readonly StoredEvent[],
     deadLetters: readonly NewDeadLetter[],
     receivedAt = new Date(),
   ): void {

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely'
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 import type { Database, EventRow } from '../schema.js'
 import { eventToRow, INSERT_CHUNK_ROWS } from './rows.js'
 
 /** The parts of the event store that are the same SQL on both engines. */
 export async function insertEventRows(
   db: Kysely<Database>,
-  events: readonly NormalisedEvent[],
+  events: readonly StoredEvent[],
 ): Promise<number[]> {
   const seqs: number[] = []
   for (let start = 0; start < events.length; start += INSERT_CHUNK_ROWS) {

@@ -8,7 +8,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 import type { DuckDBDriver } from '../duckdb/duckdb-dialect.js'
 import type { Database } from '../schema.js'
 import { countEvents, readEventsAfter } from './common.js'
@@ -32,7 +32,7 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
 
   async function appendBatch(
     connection: DuckDBConnection,
-    events: readonly NormalisedEvent[],
+    events: readonly StoredEvent[],
   ): Promise<number[]> {
     if (lastSeq === undefined) {
       const reader = await connection.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events')
@@ -81,7 +81,7 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
 }
 
 function buildChunk(
-  events: readonly NormalisedEvent[],
+  events: readonly StoredEvent[],
   start: number,
   end: number,
   firstSeq: number,

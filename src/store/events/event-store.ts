@@ -1,4 +1,4 @@
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 import type { EventRow } from '../schema.js'
 
 export interface EventStore {
@@ -6,7 +6,7 @@ export interface EventStore {
    * Commits a batch of events and returns their sequence numbers, in order. When it resolves
    * the events are durable: only then may the sender be acknowledged.
    */
-  append(events: readonly NormalisedEvent[]): Promise<number[]>
+  append(events: readonly StoredEvent[]): Promise<number[]>
   /** Events with seq greater than `afterSeq`, oldest first (the detection cursor's read). */
   readAfter(afterSeq: number, limit: number): Promise<EventRow[]>
   /** Drops events whose event time is older than `cutoff`; returns how many went (approximate on PostgreSQL). */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 
 const EVENTS_APPEND_LOCK_KEY = 0x5746_4556 // "WFEV"
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
@@ -23,7 +23,7 @@ const COPY_EVENTS_SQL = `COPY events (seq, event_time, received_at, source, data
  * advisory lock held to commit: sequences then become visible in order, and a detector reading
  * `seq > cursor` can never skip a row that commits late.
  */
-export async function appendByCopy(pool: pg.Pool, events: readonly NormalisedEvent[]): Promise<number[]> {
+export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]): Promise<number[]> {
   const client = await pool.connect()
   let failed = false
   try {
@@ -52,7 +52,7 @@ export async function appendByCopy(pool: pg.Pool, events: readonly NormalisedEve
 }
 
 /** PostgreSQL's binary COPY format: a header, then per row a field count and length-prefixed fields. */
-export function encodeEventsBinary(events: readonly NormalisedEvent[], firstSeq: number): Buffer {
+export function encodeEventsBinary(events: readonly StoredEvent[], firstSeq: number): Buffer {
   const writer = new BinaryWriter(events.length * 3_000)
   writer.bytes(COPY_SIGNATURE)
   writer.int32(0) // flags

@@ -1,8 +1,8 @@
 import type { Insertable } from 'kysely'
-import type { NormalisedEvent } from '../../core/event.js'
+import type { StoredEvent } from '../../core/event.js'
 import type { EventsTable } from '../schema.js'
 
-export function eventToRow(event: NormalisedEvent): Insertable<EventsTable> {
+export function eventToRow(event: StoredEvent): Insertable<EventsTable> {
   return {
     event_time: event.timestamp,
     received_at: event.receivedAt,

@@ -1,0 +1,59 @@
+import { type StoredEvent, toStoredEvent } from '../../core/event.js'
+import { applyFraming, type RecordFraming } from '../framing.js'
+import { AUTO_PARSER } from '../parsers/registry.js'
+import type { ParseRecord } from './parse-port.js'
+
+/** One submission's records and what the source says about reading them. */
+export interface ParseBatchRequest {
+  records: ReadonlyArray<{ raw: string | Record<string, unknown>; framing?: RecordFraming | undefined }>
+  source: { name: string; parser: string; timezone?: string | null | undefined }
+  receivedAt: Date
+}
+
+/** Per record: the events to store, or why it cannot be read (it becomes a dead letter). */
+export type RecordOutcome = { events: StoredEvent[] } | { reason: string }
+
+/** Parses a submission's records; the same on the main thread and in a parse worker. */
+export type ParseBatch = (request: ParseBatchRequest) => Promise<RecordOutcome[]>
+
+/**
+ * Parses each record with the source's parser (or the one its framing points at when the source
+ * detects), fills what the parser left empty from the framing, and keeps only what is stored.
+ */
+export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): RecordOutcome[] {
+  const { source, receivedAt } = request
+  const outcomes: RecordOutcome[] = new Array(request.records.length)
+  for (let index = 0; index < request.records.length; index++) {
+    const record = request.records[index]!
+    const framing = record.framing
+    if (framing?.rejected) {
+      outcomes[index] = { reason: framing.rejected }
+      continue
+    }
+    const outcome = parse({
+      raw: record.raw,
+      source: source.name,
+      parser: source.parser === AUTO_PARSER ? (framing?.parser ?? source.parser) : source.parser,
+      receivedAt,
+      timezone: source.timezone ?? undefined,
+    })
+    if ('events' in outcome) {
+      const events: StoredEvent[] = new Array(outcome.events.length)
+      for (let at = 0; at < events.length; at++) {
+        const event = outcome.events[at]!
+        if (framing) applyFraming(event, framing, receivedAt)
+        events[at] = toStoredEvent(event)
+      }
+      outcomes[index] = { events }
+    } else {
+      const { path, reason } = outcome.error
+      outcomes[index] = { reason: path ? `${path}: ${reason}` : reason }
+    }
+  }
+  return outcomes
+}
+
+/** Parsing on the calling thread (no parse workers). */
+export function inlineParseBatch(parse: ParseRecord): ParseBatch {
+  return (request) => Promise.resolve(parseRecords(parse, request))
+}
