@@ -154,13 +154,15 @@ async function benchEngine(name: string, args: string[], lines: string[], bodies
   const pid = server.child.pid!
   let cpu = processCpuSeconds(pid)
   let mainCpu = mainThreadCpuSeconds(pid)
+  const clientCpu = process.cpuUsage()
   const { seconds, latencies } = await driveHttp(server, token, bodies)
+  const clientUsage = process.cpuUsage(clientCpu)
   const events = bodies.length * BATCH
   const httpCpu = processCpuSeconds(pid) - cpu
   const httpMainCpu = mainThreadCpuSeconds(pid) - mainCpu
   const rss = peakRssMiB(pid)
   console.log(
-    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)}), server peak RSS ${rss.toFixed(0)} MiB`,
+    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)}), sender CPU ${microsPerEvent((clientUsage.user + clientUsage.system) / 1e6, events)} µs/event, server peak RSS ${rss.toFixed(0)} MiB`,
   )
   const port = await syslogPortOf(server)
   if (port) {

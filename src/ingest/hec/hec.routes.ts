@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { UserError } from '../../core/errors.js'
 import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
+import { decodeText as bytesToText } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
 import { decodeBody } from '../http/body.js'
 import { resolveTargetSource } from '../http/ingest.routes.js'
@@ -63,7 +64,7 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
           },
           async (request) => {
             const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
-            const body = bodyText(request)
+            const body = decodeText(request)
             const batch = readHecEvents(body.text, request.ingestSource?.name)
             await submitGroups(batch.groups, batch.count, body.bytes, request, context)
             return success(acks, channel)
@@ -81,7 +82,7 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
           },
           async (request) => {
             const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
-            const body = bodyText(request)
+            const body = decodeText(request)
             const { host, source, sourcetype, index } = request.query
             const framing: RecordFraming = {}
             if (host) framing.defaults = { hostName: host }
@@ -111,7 +112,7 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
           const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
           if (channel === undefined)
             throw new HecError(HEC.channelMissing, 'channel_missing', `send the channel in ${CHANNEL_HEADER}`)
-          const parsed = ackBody.safeParse(parseJson(bodyText(request).text))
+          const parsed = ackBody.safeParse(parseJson(decodeText(request).text))
           if (!parsed.success)
             throw new HecError(
               HEC.invalidDataFormat,
@@ -134,10 +135,10 @@ function channelOf(header: string | string[] | undefined, query: string | undefi
   return channel
 }
 
-function bodyText(request: FastifyRequest): { text: string; bytes: number } {
+function decodeText(request: FastifyRequest): { text: string; bytes: number } {
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
   const decoded = decodeBody(body, request.headers['content-encoding'])
-  return { text: decoded.toString('utf8'), bytes: decoded.length }
+  return { text: bytesToText(decoded), bytes: decoded.length }
 }
 
 function rawLines(text: string, framing: RecordFraming | undefined): RawRecord[] {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../../core/errors.js'
 import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
+import { decodeText } from '../decode-text.js'
 import { QueueFullError } from '../pipeline/ingest-queue.js'
 import { decodeBody, splitRecords } from './body.js'
 
@@ -82,7 +83,7 @@ export async function ingestRoutes(app: App, context: AppContext): Promise<void>
       async (request, reply) => {
         const source = await resolveTargetSource(request, context, request.params.source)
         const raw = decodeBody(request.body as Buffer, request.headers['content-encoding'])
-        const records = splitRecords(raw.toString('utf8'))
+        const records = splitRecords(decodeText(raw))
         try {
           const result = await services.ingest.submit({ source, input: 'http', records, bytes: raw.length })
           const errors = result.records

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { UserError } from '../../core/errors.js'
 import type { App, AppContext } from '../../server/context.js'
+import { decodeText } from '../decode-text.js'
 import { decodeBody } from '../http/body.js'
 import { resolveTargetSource } from '../http/ingest.routes.js'
 import type { RawRecord, SubmitResult } from '../ingest.service.js'
@@ -90,7 +91,7 @@ function decodeProtobuf(body: Buffer): unknown {
 
 function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8'))
+    return JSON.parse(decodeText(body))
   } catch (error) {
     throw new UserError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`)
   }

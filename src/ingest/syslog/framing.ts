@@ -1,3 +1,4 @@
+import { decodeText } from '../decode-text.js'
 /**
  * Splits a syslog TCP stream into messages (RFC 6587): octet counting (`<length> <message>`)
  * when a frame starts with a digit, otherwise non-transparent framing ending at LF (or NUL).
@@ -38,7 +39,7 @@ export class SyslogFramer {
             break
           }
           if (space + 1 + length > buffer.length) break
-          messages.push(buffer.toString('utf8', space + 1, space + 1 + length))
+          messages.push(decodeText(buffer, space + 1, space + 1 + length))
           offset = space + 1 + length
           continue
         }
@@ -50,14 +51,14 @@ export class SyslogFramer {
       if (end < 0) {
         if (buffer.length - offset > this.maxMessageBytes) {
           errors.push(`a line longer than ${this.maxMessageBytes} bytes was cut`)
-          messages.push(buffer.toString('utf8', offset, offset + this.maxMessageBytes))
+          messages.push(decodeText(buffer, offset, offset + this.maxMessageBytes))
           offset = buffer.length
         }
         break
       }
       let stop = end
       if (stop > offset && buffer[stop - 1] === 0x0d) stop -= 1
-      messages.push(buffer.toString('utf8', offset, stop))
+      messages.push(decodeText(buffer, offset, stop))
       offset = end + 1
     }
     this.#buffer = offset >= buffer.length ? Buffer.alloc(0) : buffer.subarray(offset)
