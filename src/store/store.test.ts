@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildEvent } from '../test-support/builders.js'
 import { ENGINES, openTestStore, type TestStore } from '../test-support/stores.js'
@@ -119,3 +120,30 @@ for (const engine of ENGINES) {
     })
   })
 }
+
+// PostgreSQL only: DuckDB chooses its own compression at checkpoint.
+describe('postgres: event storage', () => {
+  let ctx: TestStore
+  beforeEach(async () => {
+    ctx = await openTestStore('postgres')
+  })
+  afterEach(async () => {
+    await ctx?.close()
+  })
+
+  it('compresses originals with lz4 in every partition, including days created later', async () => {
+    await ctx.store.events.prepareDays([new Date('2026-11-20T10:00:00Z')])
+    const original = { EventID: 4688, CommandLine: 'x'.repeat(4_000) }
+    await ctx.store.events.append([buildEvent({ timestamp: new Date('2026-11-20T10:00:00Z'), original })])
+    const { rows } = await sql<{ partition: string; method: string }>`
+      SELECT c.relname AS partition, a.attcompression AS method
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'original'
+      WHERE i.inhparent = 'events'::regclass ORDER BY 1`.execute(ctx.store.db)
+    expect(rows.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(rows.map((row) => row.method))).toEqual(new Set(['l']))
+    const stored = await sql<{ method: string }>`
+      SELECT pg_column_compression(original) AS method FROM events`.execute(ctx.store.db)
+    expect(stored.rows).toEqual([{ method: 'lz4' }])
+  })
+})

@@ -15,6 +15,7 @@ import * as caseEvidence from './012-case-evidence.js'
 import * as rca from './013-rca.js'
 import * as eventLabels from './014-event-labels.js'
 import * as alertEntities from './015-alert-entities.js'
+import * as eventCompression from './016-event-compression.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '013-rca': rca,
   '014-event-labels': eventLabels,
   '015-alert-entities': alertEntities,
+  '016-event-compression': eventCompression,
 }
