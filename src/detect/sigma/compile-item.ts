@@ -6,6 +6,7 @@ import { cidrContains, parseCidr, parseIp } from './cidr.js'
 import { RuleLoadError, type RuleLocation, UnsupportedRuleError } from './errors.js'
 import { regexRequiredClassRun, regexRequiredLiteral, regexRequiredLiterals } from './regex-literal.js'
 import { regexMinLength } from './regex-min-length.js'
+import { regexNativeGate } from './regex-native-gate.js'
 import {
   ANY_CHARS,
   longestLiteral,
@@ -435,16 +436,21 @@ function regexTest(value: RuleValue, modifiers: ParsedModifiers, where: RuleLoca
   const caseSensitive = !modifiers.regexFlags.includes('i') && !/\(\?[a-zA-Z-]*i/.test(value.value)
   const required = regexRequiredLiterals(value.value, caseSensitive)
   const classRun = caseSensitive ? regexRequiredClassRun(value.value) : undefined
+  // A native regex accepting every match of a simple pattern (see regexNativeGate) stands in for
+  // re2js on the texts it rejects; re2js still decides the rest.
+  const native = modifiers.regexFlags === '' ? regexNativeGate(value.value) : undefined
+  const confirm =
+    native === undefined ? regex : { test: (text: string) => native.test(text) && regex.test(text) }
   if (required.length > 0 || classRun !== undefined) {
     return (text) => {
       if (text.length < minLength) return false
       for (const literal of required) if (!text.includes(literal)) return false
       if (classRun !== undefined && !classRun.test(text)) return false
-      return regex.test(text)
+      return confirm.test(text)
     }
   }
-  if (minLength > 1) return (text) => text.length >= minLength && regex.test(text)
-  return (text) => regex.test(text)
+  if (minLength > 1) return (text) => text.length >= minLength && confirm.test(text)
+  return (text) => confirm.test(text)
 }
 
 function fieldrefTest(field: FieldRef, item: FieldItem, modifiers: ParsedModifiers, where: RuleLocation) {
