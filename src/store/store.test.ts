@@ -99,6 +99,13 @@ for (const engine of ENGINES) {
       expect(left.map((row) => row.event_time.toISOString())).toEqual(['2026-11-20T10:00:00.000Z'])
     })
 
+    it('keeps event times before 2000 and far ahead to the microsecond', async () => {
+      const times = ['1999-12-31T23:59:59.123Z', '1970-01-01T00:00:00.001Z', '2286-11-20T17:46:39.999Z']
+      await ctx.store.events.append(times.map((time) => buildEvent({ timestamp: new Date(time) })))
+      const rows = await ctx.store.events.readAfter(0, 10)
+      expect(rows.map((row) => row.event_time.toISOString())).toEqual(times)
+    })
+
     it('rolls a failed transaction back whole', async () => {
       await expect(
         ctx.store.transaction(async (trx) => {

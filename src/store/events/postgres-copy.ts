@@ -114,9 +114,12 @@ class BinaryWriter {
     this.#offset = this.#buffer.writeInt32BE(value, this.#offset)
   }
 
+  /** A big-endian int64 from a safe integer, without a BigInt per value. */
   int64(value: number): void {
     this.#reserve(8)
-    this.#offset = this.#buffer.writeBigInt64BE(BigInt(value), this.#offset)
+    const high = Math.floor(value / 2 ** 32)
+    this.#buffer.writeInt32BE(high, this.#offset)
+    this.#offset = this.#buffer.writeUInt32BE(value - high * 2 ** 32, this.#offset + 4)
   }
 
   /** timestamptz: microseconds since 2000-01-01 UTC. */
