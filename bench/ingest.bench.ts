@@ -4,7 +4,7 @@
  * PostgreSQL. Baseline in the same run: JSON.parse of the same lines in one process.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -233,7 +233,11 @@ async function main(): Promise<void> {
     bodies.push(encoder.encode(lines.slice(start, start + BATCH).join('\n')))
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-'))
-  await benchEngine('duckdb', ['--data-dir', dataDir], lines, bodies)
+  try {
+    await benchEngine('duckdb', ['--data-dir', dataDir], lines, bodies)
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
   if (!ENGINES.includes('postgres')) return
 
   const admin = new pg.Client({ connectionString: PG_URL })
