@@ -2,7 +2,7 @@ import type { EventView } from '../mapping/event-view.js'
 import type { FieldRef } from '../mapping/field-ref.js'
 import { LiteralAutomaton } from './aho-corasick.js'
 import type { CompiledRule } from './compile-rule.js'
-import { KeywordGate } from './keyword-gate.js'
+import { LiteralGate } from './literal-gate.js'
 import { MAX_GROUPS, requiredLiteralGroups } from './required-literals.js'
 
 /**
@@ -15,11 +15,16 @@ export class RuleGroup {
   private readonly tests: Array<(view: EventView) => boolean>
   /** Positions (in `rules`) of rules evaluated on every event. */
   private readonly unfiltered: Int32Array
-  private readonly automata: Array<{ field: FieldRef; automaton: LiteralAutomaton }>
+  /** One automaton per field, with a native gate on long texts when it has few literals. */
+  private readonly automata: Array<{
+    field: FieldRef
+    automaton: LiteralAutomaton
+    gate: LiteralGate | undefined
+  }>
   /** Literals of keyword searches, scanned over every value of the event. */
   private readonly keywordAutomaton: LiteralAutomaton | undefined
   /** A native test that must pass before the keyword literals are scanned. */
-  private readonly keywordGate: KeywordGate | undefined
+  private readonly keywordGate: LiteralGate | undefined
   private readonly hitEpochs: Uint32Array
   private readonly hitMasks: Uint8Array
   private readonly fullMasks: Uint8Array
@@ -62,10 +67,11 @@ export class RuleGroup {
     this.keywordGate =
       keywordLiterals === undefined
         ? undefined
-        : KeywordGate.of(keywordLiterals.map(({ literal }) => literal))
+        : LiteralGate.of(keywordLiterals.map(({ literal }) => literal))
     this.automata = [...byField].map(([field, literals]) => ({
       field: field!,
       automaton: new LiteralAutomaton(literals),
+      gate: LiteralGate.of(literals.map(({ literal }) => literal)),
     }))
     this.hitEpochs = new Uint32Array(rules.length)
     this.hitMasks = new Uint8Array(rules.length)
@@ -78,14 +84,16 @@ export class RuleGroup {
     this.epoch = this.epoch === 0xffffffff ? 1 : this.epoch + 1
     if (this.epoch === 1) this.hitEpochs.fill(0)
     this.candidateCount = 0
-    for (const { field, automaton } of this.automata) {
+    for (const { field, automaton, gate } of this.automata) {
       const raw = view.get(field)
-      if (typeof raw === 'string') automaton.scan(raw, this.mark)
-      else if (raw !== undefined && raw !== null) scanValues(raw, automaton, this.mark, 1)
+      if (typeof raw === 'string') {
+        if (gate === undefined || raw.length < GATED_LENGTH || gate.passes(raw))
+          automaton.scan(raw, this.mark)
+      } else if (raw !== undefined && raw !== null) scanValues(raw, automaton, this.mark, 1)
     }
     if (
       this.keywordAutomaton !== undefined &&
-      (this.keywordGate === undefined || this.keywordGate.passes(view.event, 32))
+      (this.keywordGate === undefined || this.keywordGate.passesAnyValue(view.event, 32))
     ) {
       scanValues(view.event, this.keywordAutomaton, this.mark, 32)
     }
@@ -117,6 +125,12 @@ export class RuleGroup {
     if (mask === this.fullMasks[position]) this.candidates[this.candidateCount++] = position
   }
 }
+
+/**
+ * Shortest text searched by a field's native gate before its automaton: on shorter ones the
+ * automaton alone is as fast (a PowerShell ContextInfo is a kilobyte, an IntegrityLevel a word).
+ */
+const GATED_LENGTH = 32
 
 /** Literal values are (rule position << GROUP_BITS) | the bit of the rule's group: shifts, no division. */
 const GROUP_BITS = MAX_GROUPS
