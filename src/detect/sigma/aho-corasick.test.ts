@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LiteralAutomaton, MAX_INDEXED } from './aho-corasick.js'
+import { LiteralAutomaton, MAX_INDEXED, TWO_STREAM_LENGTH } from './aho-corasick.js'
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -44,6 +44,30 @@ describe('LiteralAutomaton', () => {
           // Pure ASCII on both sides: the pre-filter is exact.
           if (!/[^ -~]/.test(literal + input))
             expect(found.has(value), `${literal} vs ${input}`).toBe(lower.includes(literal))
+        }
+      }
+    }
+  })
+
+  it('reports every literal in long texts, scanned as two halves, including at the border', () => {
+    const next = random(9)
+    for (let round = 0; round < 100; round++) {
+      const literals = Array.from({ length: 1 + Math.floor(next() * 20) }, (_, value) => ({
+        literal: text(next, 1 + Math.floor(next() * 24)).toLowerCase(),
+        value,
+      }))
+      const automaton = new LiteralAutomaton(literals)
+      for (let sample = 0; sample < 20; sample++) {
+        const length = TWO_STREAM_LENGTH + Math.floor(next() * 100)
+        // A literal planted across the middle, where the two halves meet.
+        const planted = literals[Math.floor(next() * literals.length)]!.literal
+        const start = Math.max(0, (length >> 1) - Math.floor(next() * planted.length))
+        const filler = text(next, length)
+        const input = filler.slice(0, start) + planted + filler.slice(start + planted.length)
+        const found = reported(automaton, input)
+        const lower = input.toLowerCase()
+        for (const { literal, value } of literals) {
+          if (lower.includes(literal)) expect(found.has(value), `${literal} in ${input}`).toBe(true)
         }
       }
     }

@@ -27,6 +27,8 @@ FOLD[0x130] = LOWERS_TO_ASCII
 FOLD[0x212a] = LOWERS_TO_ASCII
 /** Characters of a literal that are indexed (its suffix). */
 export const MAX_INDEXED = 16
+/** Shortest text scanned as two interleaved halves (see `scanTwoStreams`). */
+export const TWO_STREAM_LENGTH = 64
 
 export class LiteralAutomaton {
   /** Symbol (FOLD value) → column; 0 is the column of every symbol no literal uses. */
@@ -143,16 +145,57 @@ export class LiteralAutomaton {
 
   /** Scans `text` with ASCII folding; false (after reporting part of it) at a LOWERS_TO_ASCII character. */
   private scanFolded(text: string, report: (value: number) => void): boolean {
+    const length = text.length
+    if (length < TWO_STREAM_LENGTH) return this.scanRange(text, 0, length, report)
+    return this.scanTwoStreams(text, report)
+  }
+
+  private scanRange(text: string, start: number, end: number, report: (value: number) => void): boolean {
     const transitions = this.transitions
     const columns = this.columns
     const firstOutput = this.firstOutput
-    const length = text.length
     let state = 0
-    for (let index = 0; index < length; index++) {
+    for (let index = start; index < end; index++) {
       const symbol = FOLD[text.charCodeAt(index)]!
       if (symbol === LOWERS_TO_ASCII) return false
       state = transitions[state + columns[symbol]!]!
       if (state >= firstOutput) this.reportState(state, report)
+    }
+    return true
+  }
+
+  /**
+   * A long text as two halves scanned in one loop: each step's table load depends on the one
+   * before, so one chain of steps waits on memory; two independent chains overlap their waits.
+   * The second half starts MAX_INDEXED - 1 characters early, from the root, so that it sees the
+   * whole indexed suffix of every literal ending in it (a literal ending at the border may be
+   * reported twice, which is harmless).
+   */
+  private scanTwoStreams(text: string, report: (value: number) => void): boolean {
+    const transitions = this.transitions
+    const columns = this.columns
+    const firstOutput = this.firstOutput
+    const length = text.length
+    const middle = length >> 1
+    let first = 0
+    let second = middle - (MAX_INDEXED - 1)
+    let firstState = 0
+    let secondState = 0
+    // The second stream is the longer one: after the first ends, it finishes alone.
+    while (first < middle) {
+      const firstSymbol = FOLD[text.charCodeAt(first++)]!
+      const secondSymbol = FOLD[text.charCodeAt(second++)]!
+      if (firstSymbol === LOWERS_TO_ASCII || secondSymbol === LOWERS_TO_ASCII) return false
+      firstState = transitions[firstState + columns[firstSymbol]!]!
+      secondState = transitions[secondState + columns[secondSymbol]!]!
+      if (firstState >= firstOutput) this.reportState(firstState, report)
+      if (secondState >= firstOutput) this.reportState(secondState, report)
+    }
+    for (; second < length; second++) {
+      const symbol = FOLD[text.charCodeAt(second)]!
+      if (symbol === LOWERS_TO_ASCII) return false
+      secondState = transitions[secondState + columns[symbol]!]!
+      if (secondState >= firstOutput) this.reportState(secondState, report)
     }
     return true
   }
