@@ -1,12 +1,19 @@
-import { sql } from 'kysely'
+import { type Insertable, type Selectable, sql, type Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { RuleCatalog } from '../detect/live/rule-catalog.js'
 import { enqueueAlertNotifications } from '../notify/enqueue.js'
 import { noticeFromAlert } from '../notify/message.js'
 import { NO_ROUTES, type NotifyRouting } from '../notify/router.js'
-import type { AlertEntities, DetectionRow, NewAlert } from '../store/schema.js'
+import type {
+  AlertEntities,
+  AlertHistoryTable,
+  AlertsTable,
+  Database,
+  DetectionRow,
+  NewAlert,
+} from '../store/schema.js'
 import type { Leadership, Store } from '../store/store.js'
-import { indexAlertEntities } from './alert-entity-index.js'
+import { type AlertEntityKind, entityRows, indexAlertEntities } from './alert-entity-index.js'
 import { mergedSourceFingerprints, openMergeTarget } from './alert-merge.js'
 import {
   attackFromTags,
@@ -184,6 +191,15 @@ export class AlertBuilder {
     const router = (await this.#notify?.router()) ?? NO_ROUTES
     const announced: [AlertStreamEventType, Record<string, unknown>][] = []
     await this.store.transaction(async (trx) => {
+      const openAlerts = await openAlertsByFingerprint(
+        trx,
+        [...groups.values()].filter((group) => !group.suppression).map((group) => group.fingerprint),
+      )
+      // Rows for every alert of the batch, written together after the loop: on DuckDB each
+      // statement costs about a millisecond, which a storm of thousands of new alerts pays per row.
+      const entityRowsToIndex: { alert_id: number; kind: AlertEntityKind; value: string }[] = []
+      const history: Insertable<AlertHistoryTable>[] = []
+      const links: { alert_id: number; event_seq: number; detection_id: number }[] = []
       for (const group of groups.values()) {
         if (group.suppression && (await suppressInto(trx, group, now))) {
           suppressed += group.detections.length
@@ -193,16 +209,7 @@ export class AlertBuilder {
         const dedupSince = new Date(group.first.getTime() - (group.dedupWindowMs ?? this.#window))
         const open = group.suppression
           ? undefined
-          : ((await trx
-              .selectFrom('alerts')
-              .select(['id', 'entities', 'last_seen', 'first_seen'])
-              .where('fingerprint', '=', group.fingerprint)
-              .where('status', '!=', 'closed')
-              .where('merged_into', 'is', null)
-              .where('last_seen', '>=', dedupSince)
-              .orderBy('id', 'desc')
-              .limit(1)
-              .executeTakeFirst()) ??
+          : (openAlerts.get(group.fingerprint)?.find((alert) => alert.last_seen >= dedupSince) ??
             (mergedAway.has(group.fingerprint)
               ? await openMergeTarget(trx, group.fingerprint, dedupSince)
               : undefined))
@@ -271,7 +278,8 @@ export class AlertBuilder {
             .returningAll()
             .executeTakeFirstOrThrow()
           alertId = inserted.id
-          await indexAlertEntities(trx, alertId, group.entities)
+          for (const [kind, value] of entityRows(group.entities))
+            entityRowsToIndex.push({ alert_id: alertId, kind, value })
           announced.push(['alert.created', alertCreatedEvent(inserted)])
           if (group.suppression) await linkSuppressed(trx, alertId, group.detections.slice(1))
           await enqueueAlertNotifications(
@@ -280,32 +288,38 @@ export class AlertBuilder {
             { ...noticeFromAlert(inserted), silenced: inserted.silenced_by !== null },
             { event: 'alert.created', changedAt: now },
           )
-          await trx
-            .insertInto('alert_history')
-            .values({
-              alert_id: alertId,
-              occurred_at: now,
-              actor: 'system',
-              action: 'created',
-              from_value: null,
-              to_value: 'new',
-              comment: null,
-              details: null,
-            })
-            .execute()
+          history.push({
+            alert_id: alertId,
+            occurred_at: now,
+            actor: 'system',
+            action: 'created',
+            from_value: null,
+            to_value: 'new',
+            comment: null,
+            details: null,
+          })
           opened += 1
         }
         // Link at most the first events of a flood: the count keeps the true number.
-        const links = group.events
-          .slice(0, 1_000)
-          .map((event) => ({ alert_id: alertId, event_seq: event.seq, detection_id: event.detectionId }))
-        for (let start = 0; start < links.length; start += 500) {
-          await trx
-            .insertInto('alert_events')
-            .values(links.slice(start, start + 500))
-            .onConflict((conflict) => conflict.columns(['alert_id', 'event_seq']).doNothing())
-            .execute()
-        }
+        for (const event of group.events.slice(0, 1_000))
+          links.push({ alert_id: alertId, event_seq: event.seq, detection_id: event.detectionId })
+      }
+      for (let start = 0; start < entityRowsToIndex.length; start += 1_000)
+        await trx
+          .insertInto('alert_entities')
+          .values(entityRowsToIndex.slice(start, start + 1_000))
+          .execute()
+      for (let start = 0; start < history.length; start += 1_000)
+        await trx
+          .insertInto('alert_history')
+          .values(history.slice(start, start + 1_000))
+          .execute()
+      for (let start = 0; start < links.length; start += 1_000) {
+        await trx
+          .insertInto('alert_events')
+          .values(links.slice(start, start + 1_000))
+          .onConflict((conflict) => conflict.columns(['alert_id', 'event_seq']).doNothing())
+          .execute()
       }
       await tally.write(trx, now)
       await this.#exceptions.recordHits(trx, exceptionHits)
@@ -384,4 +398,34 @@ export class AlertBuilder {
       merged_into: null,
     }
   }
+}
+
+type OpenAlert = Pick<Selectable<AlertsTable>, 'id' | 'entities' | 'last_seen' | 'first_seen'>
+
+/**
+ * The alerts a batch's groups may join, newest first per fingerprint, in one query per 500
+ * fingerprints: open (not closed, not merged away). Each group then takes the newest one seen
+ * within its own dedup window.
+ */
+async function openAlertsByFingerprint(
+  trx: Transaction<Database>,
+  fingerprints: string[],
+): Promise<Map<string, OpenAlert[]>> {
+  const byFingerprint = new Map<string, OpenAlert[]>()
+  for (let start = 0; start < fingerprints.length; start += 500) {
+    const rows = await trx
+      .selectFrom('alerts')
+      .select(['id', 'fingerprint', 'entities', 'last_seen', 'first_seen'])
+      .where('fingerprint', 'in', fingerprints.slice(start, start + 500))
+      .where('status', '!=', 'closed')
+      .where('merged_into', 'is', null)
+      .orderBy('id', 'desc')
+      .execute()
+    for (const { fingerprint, ...alert } of rows) {
+      const list = byFingerprint.get(fingerprint)
+      if (list) list.push(alert)
+      else byFingerprint.set(fingerprint, [alert])
+    }
+  }
+  return byFingerprint
 }

@@ -101,6 +101,33 @@ for (const engine of ENGINES) {
       expect(after.items.map((a) => a.count).sort((a, b) => a - b)).toEqual([1, 10_001])
     })
 
+    it('opens one alert per host in a storm of distinct detections, each with its history, entities and event', async () => {
+      const hosts = Array.from({ length: 300 }, (_, index) => `storm-${index}`)
+      await insertDetections(hosts.map((host) => detection({ host, rule_id: 'rule-storm' })))
+      expect(await builder.catchUp()).toBe(300)
+      const db = server.services.store.db
+      const alerts = await db.selectFrom('alerts').select('id').where('rule_id', '=', 'rule-storm').execute()
+      expect(alerts).toHaveLength(300)
+      const ids = alerts.map((alert) => alert.id)
+      const created = await db
+        .selectFrom('alert_history')
+        .select('alert_id')
+        .where('alert_id', 'in', ids)
+        .where('action', '=', 'created')
+        .execute()
+      expect(new Set(created.map((row) => row.alert_id)).size).toBe(300)
+      const linked = await db
+        .selectFrom('alert_events')
+        .select('alert_id')
+        .where('alert_id', 'in', ids)
+        .execute()
+      expect(new Set(linked.map((row) => row.alert_id)).size).toBe(300)
+      const byHost = (await (
+        await server.request('/api/v1/alerts?host=STORM-123', { token: analyst })
+      ).json()) as { items: PublicAlert[] }
+      expect(byHost.items.map((alert) => alert.entities.hosts)).toEqual([['storm-123']])
+    })
+
     it('moves through the lifecycle; closing needs a resolution and a comment; every change is in the history', async () => {
       const { items } = (await (
         await server.request('/api/v1/alerts?sort=created_asc', { token: analyst })
