@@ -88,6 +88,11 @@ export class EvidenceFiles {
     return { sha256, sizeBytes, deduplicated }
   }
 
+  /** Removes the stored copy (an upload whose record could not be written). */
+  async remove(sha256: string): Promise<void> {
+    await rm(this.pathFor(sha256), { force: true })
+  }
+
   async open(sha256: string): Promise<ReadStream | undefined> {
     const filePath = this.pathFor(sha256)
     if (!(await exists(filePath))) return undefined

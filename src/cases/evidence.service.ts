@@ -6,7 +6,7 @@ import { appendAudit } from '../auth/audit.js'
 import { NotFoundError, UserError } from '../core/errors.js'
 import type { CustodyAction, CustodyRow, Database, EvidenceRow } from '../store/schema.js'
 import type { Store } from '../store/store.js'
-import type { EvidenceFiles } from './evidence-files.js'
+import type { EvidenceFiles, StoredFile } from './evidence-files.js'
 import { writeTimeline } from './timeline-writer.js'
 
 type Trx = Transaction<Database>
@@ -69,7 +69,36 @@ export class EvidenceService {
   ): Promise<{ evidence: EvidenceRow; deduplicated: boolean }> {
     await this.#incidentExists(incidentId)
     const stored = await this.files.store(body, this.maxBytes)
-    const evidence = await this.store.transaction(async (trx) => {
+    try {
+      return {
+        evidence: await this.#record(incidentId, input, stored, actor, origin),
+        deduplicated: stored.deduplicated,
+      }
+    } catch (error) {
+      // A file this upload brought, which no evidence row came to reference, is not kept.
+      if (!stored.deduplicated) await this.#forgetUnreferenced(stored.sha256)
+      throw error
+    }
+  }
+
+  async #forgetUnreferenced(sha256: string): Promise<void> {
+    const referenced = await this.store.db
+      .selectFrom('incident_evidence')
+      .select('id')
+      .where('sha256', '=', sha256)
+      .executeTakeFirst()
+      .catch(() => ({ id: 0 }))
+    if (!referenced) await this.files.remove(sha256)
+  }
+
+  async #record(
+    incidentId: number,
+    input: NewEvidence,
+    stored: StoredFile,
+    actor: Actor,
+    origin: RequestOrigin,
+  ): Promise<EvidenceRow> {
+    return this.store.transaction(async (trx) => {
       const now = new Date()
       const row = await trx
         .insertInto('incident_evidence')
@@ -115,7 +144,6 @@ export class EvidenceService {
       })
       return row
     })
-    return { evidence, deduplicated: stored.deduplicated }
   }
 
   async list(incidentId: number): Promise<EvidenceRow[]> {

@@ -3,7 +3,9 @@ import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CLI_ORIGIN, SYSTEM_ACTOR } from '../auth/actor.js'
 import { ENGINES } from '../test-support/stores.js'
 import { startTestServer, type TestServer } from '../test-support/test-server.js'
 
@@ -271,6 +273,17 @@ for (const engine of ENGINES) {
         { token: analyst },
       )
       expect(gone.status).toBe(410)
+    })
+
+    it('keeps no file of an upload whose record cannot be written', async () => {
+      const before = await filesUnder(path.join(dataDir, 'evidence'))
+      const bytes = randomBytes(1_024)
+      // A record the database refuses (no media type) after the bytes reached the disk.
+      const input = { name: 'orphan.bin', mediaType: null as unknown as string }
+      await expect(
+        server.services.evidence.add(incidentId, input, Readable.from([bytes]), SYSTEM_ACTOR, CLI_ORIGIN),
+      ).rejects.toThrow()
+      expect(await filesUnder(path.join(dataDir, 'evidence'))).toEqual(before)
     })
 
     it('refuses an upload over the limit with 413 and leaves no file behind', async () => {
