@@ -22,11 +22,21 @@ export function anyOf(literals: LiteralTest[], others: StringTest[]): StringTest
     else substrings.push(literal.needle)
   }
   if (literals.length === 1 && others.length === 0) return singleTest(literals[0]!)
+  const endsWithAny = suffixes.length >= MIN_BUCKETED ? bucketedEnds(suffixes, 'end') : undefined
+  const startsWithAny = prefixes.length >= MIN_BUCKETED ? bucketedEnds(prefixes, 'start') : undefined
   const test: StringTest = (text) => {
     if (equals.size > 0 && equals.has(text)) return true
-    for (let index = 0; index < suffixes.length; index++) if (text.endsWith(suffixes[index]!)) return true
+    if (endsWithAny !== undefined) {
+      if (endsWithAny(text)) return true
+    } else {
+      for (let index = 0; index < suffixes.length; index++) if (text.endsWith(suffixes[index]!)) return true
+    }
     for (let index = 0; index < substrings.length; index++) if (text.includes(substrings[index]!)) return true
-    for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index]!)) return true
+    if (startsWithAny !== undefined) {
+      if (startsWithAny(text)) return true
+    } else {
+      for (let index = 0; index < prefixes.length; index++) if (text.startsWith(prefixes[index]!)) return true
+    }
     for (let index = 0; index < others.length; index++) if (others[index]!(text)) return true
     return false
   }
@@ -34,6 +44,54 @@ export function anyOf(literals: LiteralTest[], others: StringTest[]): StringTest
   // without one (most command lines) is rejected by one native scan instead of hundreds.
   const allNonAscii = others.length === 0 && literals.every((literal) => NON_ASCII.test(literal.needle))
   return allNonAscii ? (text) => hasNonAscii(text) && test(text) : test
+}
+
+/** Shortest suffix or prefix list worth bucketing (see `bucketedEnds`). */
+const MIN_BUCKETED = 8
+
+/**
+ * endsWith (or startsWith) any of many needles, trying only the needles whose character at one
+ * distance from the end (start) is the text's character there: a list of 50 `\\name.exe`
+ * suffixes, bucketed by the last letter of the name, costs one lookup and a few endsWith calls.
+ * Exact: a needle can only match a text that has its character at that position. The distance
+ * is the one, below the shortest needle's length, that spreads the needles over most buckets.
+ */
+function bucketedEnds(needles: string[], side: 'start' | 'end'): StringTest {
+  const shortest = Math.min(...needles.map((needle) => needle.length))
+  const at = (text: string, distance: number) =>
+    text.charCodeAt(side === 'end' ? text.length - 1 - distance : distance)
+  let distance = 0
+  let mostBuckets = 0
+  for (let candidate = 0; candidate < shortest; candidate++) {
+    const buckets = new Set(needles.map((needle) => at(needle, candidate))).size
+    if (buckets > mostBuckets) {
+      mostBuckets = buckets
+      distance = candidate
+    }
+  }
+  const buckets = new Map<number, string[]>()
+  for (const needle of needles) {
+    const code = at(needle, distance)
+    const bucket = buckets.get(code)
+    if (bucket === undefined) buckets.set(code, [needle])
+    else bucket.push(needle)
+  }
+  if (side === 'end') {
+    return (text) => {
+      if (text.length <= distance) return false
+      const bucket = buckets.get(text.charCodeAt(text.length - 1 - distance))
+      if (bucket === undefined) return false
+      for (let index = 0; index < bucket.length; index++) if (text.endsWith(bucket[index]!)) return true
+      return false
+    }
+  }
+  return (text) => {
+    if (text.length <= distance) return false
+    const bucket = buckets.get(text.charCodeAt(distance))
+    if (bucket === undefined) return false
+    for (let index = 0; index < bucket.length; index++) if (text.startsWith(bucket[index]!)) return true
+    return false
+  }
 }
 
 const NON_ASCII = /[\u0080-\uffff]/
