@@ -48,6 +48,9 @@ interface Bucket {
 export class RuleIndex {
   private readonly sources: PreparedSource[]
   private readonly buckets = new Map<string, Bucket>()
+  /** The same buckets by raw Channel value, then raw EventID value (a number or a string). */
+  private readonly rawBuckets = new Map<KeyValue, Map<KeyValue, Bucket>>()
+  private rawBucketCount = 0
   private readonly hinted = new Map<string, RuleGroup>()
   private readonly groups = new Map<string, RuleGroup>()
   private readonly ruleNumbers: Map<CompiledRule, number>
@@ -71,6 +74,41 @@ export class RuleIndex {
 
   /** Runs every applicable rule on the event in `view`. */
   run(view: EventView, onMatch: (rule: CompiledRule) => void): void {
+    const bucket = this.bucketFor(view)
+    for (const { when, group } of bucket.groups) {
+      view.fieldMap = undefined
+      if (when === undefined || when(view)) group.run(view, onMatch)
+    }
+    if (this.everywhere !== undefined) this.everywhere.run(view, onMatch)
+  }
+
+  /**
+   * The bucket of the event's (Channel, EventID), found by their raw values: no lowercase copy or
+   * key string per event. Values of other types (objects) take the path keyed by text.
+   */
+  private bucketFor(view: EventView): Bucket {
+    const rawChannel = view.get(CHANNEL)
+    const rawEventId = view.get(EVENT_ID)
+    if (!isKeyValue(rawChannel) || !isKeyValue(rawEventId)) return this.bucketByText(view)
+    let byEventId = this.rawBuckets.get(rawChannel)
+    if (byEventId === undefined) {
+      byEventId = new Map()
+      this.rawBuckets.set(rawChannel, byEventId)
+    }
+    let bucket = byEventId.get(rawEventId)
+    if (bucket === undefined) {
+      if (this.rawBucketCount >= MAX_BUCKETS) {
+        this.rawBuckets.clear()
+        this.rawBucketCount = 0
+      }
+      bucket = this.bucketByText(view)
+      byEventId.set(rawEventId, bucket)
+      this.rawBucketCount++
+    }
+    return bucket
+  }
+
+  private bucketByText(view: EventView): Bucket {
     const channel = view.lower(CHANNEL)
     const eventId = scalarText(view.get(EVENT_ID))
     const key = `${channel ?? '\u0001'}\u0000${eventId ?? '\u0001'}`
@@ -80,11 +118,7 @@ export class RuleIndex {
       bucket = this.buildBucket(channel, eventId)
       this.buckets.set(key, bucket)
     }
-    for (const { when, group } of bucket.groups) {
-      view.fieldMap = undefined
-      if (when === undefined || when(view)) group.run(view, onMatch)
-    }
-    if (this.everywhere !== undefined) this.everywhere.run(view, onMatch)
+    return bucket
   }
 
   /** Runs the rules whose logsource fits an explicit selector (the caller knows the source). */
@@ -146,6 +180,17 @@ export class RuleIndex {
     })
     return { groups: [...fixed.filter(({ group }) => group.rules.length > 0), ...groups] }
   }
+}
+
+type KeyValue = string | number | boolean | undefined
+
+function isKeyValue(value: unknown): value is KeyValue {
+  return (
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  )
 }
 
 function isUnconstrained(logsource: LogsourceSelector): boolean {
