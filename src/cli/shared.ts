@@ -51,7 +51,12 @@ export async function withServices<T>(
   work: (services: Services, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = configFromFlags(flags)
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    duckdbMemoryLimit: config.duckdbMemoryLimit,
+    poolSize: 2,
+  })
   const services = createServices(store, config)
   try {
     return await work(services, config)

@@ -109,6 +109,16 @@ export const SETTINGS = {
     default: './data',
     doc: 'Folder for the embedded database and uploaded files.',
   }),
+  duckdbMemoryLimit: define({
+    key: 'storage.duckdbMemoryLimit',
+    env: 'WATCHFLOOR_DUCKDB_MEMORY_LIMIT',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 2GB or 512MiB')
+      .optional(),
+    default: undefined,
+    doc: "Most memory the embedded DuckDB database may use (e.g. 2GB); larger work spills to disk. Unset: DuckDB's default, 80% of the machine's memory.",
+  }),
   databaseUrl: define({
     key: 'storage.databaseUrl',
     env: 'WATCHFLOOR_DATABASE_URL',

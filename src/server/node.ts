@@ -35,6 +35,7 @@ export async function startNode(
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    duckdbMemoryLimit: config.duckdbMemoryLimit,
     poolSize: config.databasePoolSize,
   })
   // Resolved once at start-up, so a generated key is created (and logged) before anything uses it.

@@ -24,6 +24,8 @@ export interface StoreOptions {
   duckdbFile?: string
   poolSize?: number
   migrate?: boolean
+  /** DuckDB only: its memory_limit (e.g. `2GB`); DuckDB's own default when absent. */
+  duckdbMemoryLimit?: string | undefined
 }
 
 // pg returns int8 as text by default to avoid precision loss; our ids and sequence numbers fit
@@ -69,6 +71,15 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
   // that means a checkpoint every few batches. Measured on 3 KB events: 38,000 → 54,000 rows/s.
   const setup = await instance.connect()
   await setup.run("SET checkpoint_threshold = '1GB'")
+  if (options.duckdbMemoryLimit) {
+    // DuckDB's SET takes no bound parameter: only a plain size goes into the statement.
+    if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(options.duckdbMemoryLimit))
+      throw new OperationalError(
+        'invalid_setting',
+        `DuckDB memory limit "${options.duckdbMemoryLimit}" is not a size such as 2GB`,
+      )
+    await setup.run(`SET memory_limit = '${options.duckdbMemoryLimit}'`)
+  }
   setup.closeSync()
   const dialect = new DuckDBDialect(instance)
   const db = new Kysely<Database>({ dialect })

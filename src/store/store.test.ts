@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildEvent } from '../test-support/builders.js'
 import { ENGINES, openTestStore, type TestStore } from '../test-support/stores.js'
 import { migrateToLatest } from './migrate.js'
+import { openStore } from './open-store.js'
 
 for (const engine of ENGINES) {
   describe(`${engine}: store`, () => {
@@ -127,6 +128,23 @@ for (const engine of ENGINES) {
     })
   })
 }
+
+describe('duckdb: embedded database settings', () => {
+  it('applies a configured memory limit and refuses anything but a size', async () => {
+    const store = await openStore({ dataDir: '.', duckdbFile: ':memory:', duckdbMemoryLimit: '512MiB' })
+    try {
+      const { rows } = await sql<{ limit: string }>`SELECT current_setting('memory_limit') AS limit`.execute(
+        store.db,
+      )
+      expect(rows[0]!.limit).toBe('512.0 MiB')
+    } finally {
+      await store.close()
+    }
+    await expect(
+      openStore({ dataDir: '.', duckdbFile: ':memory:', duckdbMemoryLimit: "1GB'; DROP TABLE x; --" }),
+    ).rejects.toThrow('not a size')
+  })
+})
 
 // PostgreSQL only: DuckDB chooses its own compression at checkpoint.
 describe('postgres: event storage', () => {

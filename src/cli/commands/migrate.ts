@@ -11,6 +11,7 @@ export function registerMigrate(program: Command): void {
       const store = await openStore({
         databaseUrl: config.databaseUrl,
         dataDir: config.dataDir,
+        duckdbMemoryLimit: config.duckdbMemoryLimit,
         migrate: false,
         poolSize: 2,
       })
