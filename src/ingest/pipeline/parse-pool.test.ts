@@ -85,6 +85,14 @@ describe('parse workers', () => {
     expect(pool.hasSpace()).toBe(true)
   })
 
+  it('fail a batch that cannot be copied to a worker, and keep nothing of it waiting', async () => {
+    pool = new ParsePool(1, 1_000)
+    const uncopyable = request([{ raw: { handler: () => 1 } as unknown as Record<string, unknown> }])
+    await expect(pool.parse(uncopyable, 900)).rejects.toThrow()
+    expect(pool.hasSpace()).toBe(true)
+    expect(await pool.parse(request([{ raw: windowsLine }]), 900)).toHaveLength(1)
+  })
+
   it('fail only the batch of a worker that dies, and parse the next batch in a new worker', async () => {
     // A 16 MiB heap cannot hold 400,000 parsed events: the worker runs out of memory mid-batch.
     pool = new ParsePool(1, 1024 * 1024 * 1024, 16)

@@ -82,8 +82,14 @@ export class ParsePool implements BatchParser {
       const id = this.#nextId++
       this.#pendingBytes += bytes
       if (slot.inFlight.size === 0) slot.worker.ref()
-      slot.inFlight.set(id, { request, bytes, resolve, reject })
-      slot.worker.postMessage({ id, request })
+      const waiting = { request, bytes, resolve, reject }
+      slot.inFlight.set(id, waiting)
+      try {
+        slot.worker.postMessage({ id, request })
+      } catch (error) {
+        // Records that cannot be copied to a worker (never JSON data): this batch fails alone.
+        this.#finish(slot, id, waiting, () => reject(error))
+      }
     })
     // Delivered in order: a batch parsed quickly in one worker waits for an earlier, slower one.
     const ordered = this.#ordered.then(
