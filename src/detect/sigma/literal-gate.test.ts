@@ -22,6 +22,21 @@ describe('LiteralGate', () => {
     expect(LiteralGate.of(['1e+21'])!.passesAnyValue({ a: 1e21 }, 32)).toBe(true)
   })
 
+  it('passes a text with any one of many literals that share substrings', () => {
+    const literals = [
+      'misc::skeleton',
+      'kerberos::ptt',
+      'lsadump::',
+      'gentilkiwi.com',
+      'eo.oe.kiwi',
+      'mimidrv.sys',
+    ]
+    const many = LiteralGate.of(literals)!
+    for (const literal of literals) expect(many.passes(`x ${literal.toUpperCase()} y`)).toBe(true)
+    expect(many.passes('kiwi:: mimidrv sys')).toBe(false)
+    expect(many.passes('gentil\u212aiwi.com')).toBe(true)
+  })
+
   it('is not built for non-ASCII literals', () => {
     expect(LiteralGate.of(['ключ'])).toBeUndefined()
   })
