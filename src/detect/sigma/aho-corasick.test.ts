@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test-support/seeded-random.js'
 import { LiteralAutomaton, MAX_INDEXED, TWO_STREAM_LENGTH } from './aho-corasick.js'
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let value = Math.imul(state ^ (state >>> 15), 1 | state)
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const CHARS = ['a', 'b', 'c', 'A', 'B', '\\', '.', ' ', 'é', 'İ', 'K', 'k', 'i', '\u0307']
 
@@ -28,7 +18,7 @@ function reported(automaton: LiteralAutomaton, input: string): Set<number> {
 
 describe('LiteralAutomaton', () => {
   it('reports every literal whose lowercase occurs in the lowercase text (random cases)', () => {
-    const next = random(7)
+    const next = seededRandom(7)
     for (let round = 0; round < 200; round++) {
       const literals = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, value) => ({
         literal: text(next, 1 + Math.floor(next() * 5)).toLowerCase(),
@@ -50,7 +40,7 @@ describe('LiteralAutomaton', () => {
   })
 
   it('reports every literal in long texts, scanned as two halves, including at the border', () => {
-    const next = random(9)
+    const next = seededRandom(9)
     for (let round = 0; round < 100; round++) {
       const literals = Array.from({ length: 1 + Math.floor(next() * 20) }, (_, value) => ({
         literal: text(next, 1 + Math.floor(next() * 24)).toLowerCase(),

@@ -1,17 +1,7 @@
 import { RE2JS } from 're2js'
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test-support/seeded-random.js'
 import { regexNativeGate } from './regex-native-gate.js'
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let value = Math.imul(state ^ (state >>> 15), 1 | state)
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const CHARS = ['a', 'Z', '0', '7', '\\', '.', ' ', '\t', '\u000b', '\u00a0', '"', "'", '-', '_', 'é', '😀']
 
@@ -46,7 +36,7 @@ describe('regexNativeGate', () => {
       '[\\w.]{2,4}\\\\',
       '\\s{2}\\w',
     ]
-    const next = random(11)
+    const next = seededRandom(11)
     for (const pattern of patterns) {
       const native = regexNativeGate(pattern)!
       const re2 = RE2JS.compile(pattern)

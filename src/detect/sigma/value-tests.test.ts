@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../../test-support/seeded-random.js'
 import { anyOf, type LiteralTest } from './value-tests.js'
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let value = Math.imul(state ^ (state >>> 15), 1 | state)
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 const CHARS = ['a', 'b', 'c', '\\', '.', 'é']
 
@@ -28,7 +18,7 @@ function naive(literals: LiteralTest[], input: string): boolean {
 
 describe('anyOf', () => {
   it('long endswith and startswith lists (bucketed) agree with testing every needle', () => {
-    const next = random(5)
+    const next = seededRandom(5)
     for (let round = 0; round < 100; round++) {
       const kind = next() < 0.5 ? 'endswith' : 'startswith'
       const literals: LiteralTest[] = Array.from({ length: 8 + Math.floor(next() * 30) }, () => ({
