@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -343,6 +344,31 @@ for (const engine of ENGINES) {
         expect(linked.incidentId).toBe(incidentId)
         // The alert's entities became the incident's observables, and the page lists them.
         await expect.poll(() => page.locator('.observables').textContent()).toContain('dc01')
+        // Evidence uploaded through the API shows with its hash; Verify re-hashes it on the server.
+        const capture = Buffer.from('lsass.dmp would be here')
+        const uploaded = await server.request(
+          `/api/v1/incidents/${incidentId}/evidence?name=lsass-dc01.dmp`,
+          {
+            method: 'POST',
+            token: admin,
+            headers: { 'content-type': 'application/octet-stream' },
+            body: Uint8Array.from(capture),
+          },
+        )
+        expect(uploaded.status).toBe(201)
+        await page.reload()
+        const evidenceRow = page.locator('.evidence li', { hasText: 'lsass-dc01.dmp' })
+        await evidenceRow.getByText('not verified').waitFor()
+        expect(await evidenceRow.locator('.mono').getAttribute('title')).toBe(
+          createHash('sha256').update(capture).digest('hex'),
+        )
+        await evidenceRow.getByRole('button', { name: 'Verify' }).click()
+        await evidenceRow.getByText('intact').waitFor()
+        await page.screenshot({ path: path.join(shots, 'incident-evidence.png'), fullPage: true })
+        expect(await page.locator('.rca-state').textContent()).toContain('not started')
+        expect(await page.getByRole('link', { name: 'PDF' }).getAttribute('href')).toBe(
+          `/api/v1/incidents/${incidentId}/report?format=pdf&include=rca`,
+        )
 
         // From the queue, x selects the medium alert and n adds it to the open incident.
         await page.goto(`${server.baseUrl}/alerts`)

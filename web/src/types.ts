@@ -142,6 +142,25 @@ export interface Observable {
   eventSightings: number
   otherIncidents: number[]
 }
+/** A piece of evidence kept with its hash and chain of custody (GET /incidents/{id}/evidence). */
+export interface Evidence {
+  id: number
+  name: string
+  mediaType: string
+  sha256: string
+  sizeBytes: number
+  acquiredBy: string
+  acquiredAt: string
+  lastVerifiedAt: string | null
+  lastVerifyResult: string | null
+}
+/** The parts of the root-cause analysis the incident page shows. */
+export interface RcaSummary {
+  version: number
+  saved: boolean
+  state: 'draft' | 'in_review' | 'approved'
+  review: { reviewedBy: string | null; reviewedAt: string | null }
+}
 export interface Note {
   id: number
   body: string

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { api, post } from '../api'
 import { SeverityBadge } from '../components/Badges'
+import { EvidencePanel, ReportPanel } from '../components/EvidencePanel'
 import { ago, dateTime, label } from '../format'
 import { Link, useTitle } from '../router'
 import {
@@ -272,6 +273,8 @@ export function IncidentPage({ id }: { id: number }) {
               </tbody>
             </table>
           </div>
+          <EvidencePanel incidentId={id} attempt={attempt} />
+          <ReportPanel incidentId={id} />
         </aside>
       </div>
     </section>
