@@ -387,6 +387,29 @@ for (const engine of ENGINES) {
         const added = (await alertsByTitle()).get('PsExec service install')!
         expect(added.incidentId).toBe(incidentId)
 
+        // A known-good pattern is tuned out from the alert: an exception on its host for this rule,
+        // and the alert closed as a false positive with the exception's reason.
+        await page.goto(`${server.baseUrl}/alerts/${added.id}`)
+        await page.getByRole('button', { name: 'Add exception' }).click()
+        const dialog = page.locator('dialog[open]')
+        await dialog.waitFor()
+        const hostCondition = dialog.locator('label.check', { hasText: /^\s*host = / })
+        expect(await hostCondition.locator('input').isChecked()).toBe(true)
+        const host = ((await hostCondition.locator('code').textContent()) ?? '').trim()
+        await dialog
+          .locator('textarea[name=reason]')
+          .fill('PsExec from the jump host is the admins’ deploy path')
+        await page.screenshot({ path: path.join(shots, 'exception-dialog.png') })
+        await dialog.locator('button[type=submit]').click()
+        await dialog.waitFor({ state: 'detached' })
+        await page.locator('.page-head').getByText('false positive').waitFor()
+        const exceptions = (await (await server.request('/api/v1/exceptions', { token: admin })).json()) as {
+          items: { id: number; ruleId: string | null; matchers: unknown[]; reason: string }[]
+        }
+        const tuned = exceptions.items.find((item) => item.reason.startsWith('PsExec from the jump host'))!
+        expect(tuned.matchers).toEqual([{ field: 'host', op: 'equals', value: host, negate: false }])
+        expect(tuned.ruleId).not.toBeNull()
+
         await page.goto(`${server.baseUrl}/incidents`)
         await page.getByText(`IR-${incidentId}`).waitFor()
         await page.goto(`${server.baseUrl}/rules`)

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react'
 import { post } from '../api'
 import { CloseAlertsDialog, CreateIncidentDialog } from '../components/AlertDialogs'
 import { SeverityBadge, SlaCell, StatusBadge } from '../components/Badges'
+import { AddExceptionDialog } from '../components/ExceptionDialog'
 import { ago, dateTime, label } from '../format'
 import { useHotkeys } from '../keys'
 import { Link, navigate, useTitle } from '../router'
@@ -26,7 +27,7 @@ function attackUrl(technique: string): string {
 export function AlertDetailPage({ id, me }: { id: number; me: Me }) {
   const { data: alert, error, reload } = useApi<AlertDetail>(`/alerts/${id}`)
   useTitle(alert ? `#${id} ${alert.ruleTitle}` : `Alert #${id}`)
-  const [dialog, setDialog] = useState<'close' | 'incident' | null>(null)
+  const [dialog, setDialog] = useState<'close' | 'incident' | 'exception' | null>(null)
   const [assignee, setAssignee] = useState('')
   const [comment, setComment] = useState('')
   const [failure, setFailure] = useState<string>()
@@ -97,6 +98,9 @@ export function AlertDetailPage({ id, me }: { id: number; me: Me }) {
                 Reopen
               </button>
             )}
+            <button type="button" onClick={() => setDialog('exception')}>
+              Add exception
+            </button>
             {alert.incidentId === null && (
               <button type="button" className="primary" onClick={() => setDialog('incident')}>
                 Create incident <kbd>n</kbd>
@@ -307,6 +311,16 @@ export function AlertDetailPage({ id, me }: { id: number; me: Me }) {
         />
       )}
       {dialog === 'incident' && <CreateIncidentDialog alerts={[alert]} onCancel={() => setDialog(null)} />}
+      {dialog === 'exception' && (
+        <AddExceptionDialog
+          alert={alert}
+          onCancel={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null)
+            reload()
+          }}
+        />
+      )}
     </section>
   )
 }
