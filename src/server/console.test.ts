@@ -409,6 +409,19 @@ for (const engine of ENGINES) {
         const tuned = exceptions.items.find((item) => item.reason.startsWith('PsExec from the jump host'))!
         expect(tuned.matchers).toEqual([{ field: 'host', op: 'equals', value: host, negate: false }])
         expect(tuned.ruleId).not.toBeNull()
+        // g t: the tuning page lists it with its reason; Expire ends it.
+        await page.keyboard.press('g')
+        await page.keyboard.press('t')
+        await page.waitForURL('**/tuning')
+        const tunedRow = page.locator(`tr[data-exception-id="${tuned.id}"]`)
+        await tunedRow.getByText('PsExec from the jump host').waitFor()
+        await page.screenshot({ path: path.join(shots, 'tuning.png') })
+        await tunedRow.getByRole('button', { name: 'Expire' }).click()
+        await tunedRow.waitFor({ state: 'detached' })
+        const ended = (await (
+          await server.request(`/api/v1/exceptions/${tuned.id}`, { token: admin })
+        ).json()) as { state: string }
+        expect(ended.state).toBe('expired')
 
         await page.goto(`${server.baseUrl}/incidents`)
         await page.getByText(`IR-${incidentId}`).waitFor()

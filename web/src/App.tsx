@@ -12,6 +12,7 @@ import { LoginPage } from './pages/LoginPage'
 import { OverviewPage } from './pages/OverviewPage'
 import { RulesPage } from './pages/RulesPage'
 import { SourcesPage } from './pages/SourcesPage'
+import { TuningPage } from './pages/TuningPage'
 import { Link, match, navigate, useLocation } from './router'
 import type { Me } from './types'
 
@@ -22,6 +23,7 @@ const NAV = [
   { to: '/overview', label: 'Overview', key: 'o' },
   { to: '/sources', label: 'Sources', key: 's' },
   { to: '/rules', label: 'Rules', key: 'r' },
+  { to: '/tuning', label: 'Tuning', key: 't' },
 ]
 
 function Page({ path, me }: { path: string; me: Me }) {
@@ -34,6 +36,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (match('/overview', path)) return <OverviewPage />
   if (match('/sources', path)) return <SourcesPage />
   if (match('/rules', path)) return <RulesPage me={me} />
+  if (match('/tuning', path)) return <TuningPage me={me} />
   return <AlertQueuePage me={me} />
 }
 

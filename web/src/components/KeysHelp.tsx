@@ -11,7 +11,7 @@ const KEYS: [string, string][] = [
   ['/', 'filter'],
   ['r', 'reload'],
   ['Esc / u', 'back to the queue (from an alert)'],
-  ['g then a i b o s r', 'alerts, incidents, brief, overview, sources, rules'],
+  ['g then a i b o s r t', 'alerts, incidents, brief, overview, sources, rules, tuning'],
   ['?', 'this help'],
 ]
 
