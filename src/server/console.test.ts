@@ -369,6 +369,30 @@ for (const engine of ENGINES) {
         expect(await page.getByRole('link', { name: 'PDF' }).getAttribute('href')).toBe(
           `/api/v1/incidents/${incidentId}/report?format=pdf&include=rca`,
         )
+        // The RCA: started from the pre-filled draft, written, saved, submitted and approved.
+        await page.getByRole('link', { name: 'RCA' }).click()
+        await page.waitForURL(`**/incidents/${incidentId}/rca`)
+        await page.getByRole('button', { name: 'Start the RCA' }).click()
+        await page.getByRole('button', { name: 'Save' }).waitFor()
+        await page.fill(
+          'textarea[name=rootCause]',
+          'A domain admin logged on to a workstation with cached credentials',
+        )
+        await page.fill('textarea[name=contributingFactors]', 'No tiering\nLSASS not protected')
+        await page.getByRole('button', { name: 'Save' }).click()
+        await page.getByText(/saved as version/).waitFor()
+        await page.getByRole('button', { name: 'Submit for review' }).click()
+        await page.getByRole('button', { name: 'Approve' }).click()
+        await expect.poll(() => page.locator('.page-head .rca-state').textContent()).toBe('approved')
+        await page.screenshot({ path: path.join(shots, 'rca.png'), fullPage: true })
+        const rca = (await (
+          await server.request(`/api/v1/incidents/${incidentId}/rca`, { token: admin })
+        ).json()) as { state: string; rootCause: string; contributingFactors: string[] }
+        expect(rca).toMatchObject({
+          state: 'approved',
+          rootCause: 'A domain admin logged on to a workstation with cached credentials',
+          contributingFactors: ['No tiering', 'LSASS not protected'],
+        })
 
         // From the queue, x selects the medium alert and n adds it to the open incident.
         await page.goto(`${server.baseUrl}/alerts`)

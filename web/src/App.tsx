@@ -10,6 +10,7 @@ import { IncidentPage } from './pages/IncidentPage'
 import { IncidentsPage } from './pages/IncidentsPage'
 import { LoginPage } from './pages/LoginPage'
 import { OverviewPage } from './pages/OverviewPage'
+import { RcaPage } from './pages/RcaPage'
 import { RulesPage } from './pages/RulesPage'
 import { SourcesPage } from './pages/SourcesPage'
 import { TuningPage } from './pages/TuningPage'
@@ -29,6 +30,8 @@ const NAV = [
 function Page({ path, me }: { path: string; me: Me }) {
   let params = match('/alerts/:id', path)
   if (params) return <AlertDetailPage id={Number(params.id)} me={me} />
+  params = match('/incidents/:id/rca', path)
+  if (params) return <RcaPage incidentId={Number(params.id)} />
   params = match('/incidents/:id', path)
   if (params) return <IncidentPage id={Number(params.id)} />
   if (match('/incidents', path)) return <IncidentsPage />

@@ -23,3 +23,13 @@ export const label = (value: string) => value.replaceAll('_', ' ')
 
 export const first = (values: string[] | undefined) =>
   values && values.length > 0 ? values[0] + (values.length > 1 ? ` +${values.length - 1}` : '') : '—'
+
+/** A span of time, short: 45s, 12m, 3.5h, 2.1d; — when unknown. */
+export function duration(ms: number | null): string {
+  if (ms === null) return '—'
+  if (ms < 60_000) return `${Math.round(ms / 1000)}s`
+  const minutes = ms / 60_000
+  if (minutes < 90) return `${Math.round(minutes)}m`
+  const hours = minutes / 60
+  return hours < 48 ? `${hours.toFixed(1)}h` : `${(hours / 24).toFixed(1)}d`
+}

@@ -1,5 +1,6 @@
 import { post } from '../api'
 import { ago, dateTime, label } from '../format'
+import { Link } from '../router'
 import type { Evidence, RcaSummary } from '../types'
 import { useApi } from '../use-api'
 
@@ -82,7 +83,8 @@ export function ReportPanel({ incidentId }: { incidentId: number }) {
       {rca.error && <p className="error">{rca.error}</p>}
       {data && (
         <p className="rca-state">
-          RCA <span className="tag">{data.saved ? label(data.state) : 'not started'}</span>
+          <Link to={`/incidents/${incidentId}/rca`}>RCA</Link>{' '}
+          <span className="tag">{data.saved ? label(data.state) : 'not started'}</span>
           {data.saved && <span className="muted"> · version {data.version}</span>}
           {data.review.reviewedBy && <span className="muted"> · approved by {data.review.reviewedBy}</span>}
         </p>

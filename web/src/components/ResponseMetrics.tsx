@@ -1,4 +1,5 @@
 import { useMemo } from 'react'
+import { duration } from '../format'
 import { useApi } from '../use-api'
 
 interface Summary {
@@ -17,15 +18,6 @@ interface ResponseMetrics {
     falsePositives: number
     rate: number | null
   }[]
-}
-
-function duration(ms: number | null): string {
-  if (ms === null) return '—'
-  if (ms < 60_000) return `${Math.round(ms / 1000)}s`
-  const minutes = ms / 60_000
-  if (minutes < 90) return `${Math.round(minutes)}m`
-  const hours = minutes / 60
-  return hours < 48 ? `${hours.toFixed(1)}h` : `${(hours / 24).toFixed(1)}d`
 }
 
 /**
