@@ -200,6 +200,7 @@ export class AlertBuilder {
       const entityRowsToIndex: { alert_id: number; kind: AlertEntityKind; value: string }[] = []
       const history: Insertable<AlertHistoryTable>[] = []
       const links: { alert_id: number; event_seq: number; detection_id: number }[] = []
+      const opening: { group: Group; alert: NewAlert }[] = []
       for (const group of groups.values()) {
         if (group.suppression && (await suppressInto(trx, group, now))) {
           suppressed += group.detections.length
@@ -272,37 +273,39 @@ export class AlertBuilder {
               .where('id', '=', alert.silenced_by)
               .execute()
           }
-          const inserted = await trx
-            .insertInto('alerts')
-            .values(alert)
-            .returningAll()
-            .executeTakeFirstOrThrow()
-          alertId = inserted.id
-          for (const [kind, value] of entityRows(group.entities))
-            entityRowsToIndex.push({ alert_id: alertId, kind, value })
-          announced.push(['alert.created', alertCreatedEvent(inserted)])
-          if (group.suppression) await linkSuppressed(trx, alertId, group.detections.slice(1))
-          await enqueueAlertNotifications(
-            trx,
-            router,
-            { ...noticeFromAlert(inserted), silenced: inserted.silenced_by !== null },
-            { event: 'alert.created', changedAt: now },
-          )
-          history.push({
-            alert_id: alertId,
-            occurred_at: now,
-            actor: 'system',
-            action: 'created',
-            from_value: null,
-            to_value: 'new',
-            comment: null,
-            details: null,
-          })
-          opened += 1
+          // Inserted with the batch's other new alerts after the loop, which links their events.
+          opening.push({ group, alert })
+          continue
         }
         // Link at most the first events of a flood: the count keeps the true number.
         for (const event of group.events.slice(0, 1_000))
           links.push({ alert_id: alertId, event_seq: event.seq, detection_id: event.detectionId })
+      }
+      for (const { group, inserted } of await insertAlerts(trx, opening)) {
+        const alertId = inserted.id
+        for (const [kind, value] of entityRows(group.entities))
+          entityRowsToIndex.push({ alert_id: alertId, kind, value })
+        announced.push(['alert.created', alertCreatedEvent(inserted)])
+        if (group.suppression) await linkSuppressed(trx, alertId, group.detections.slice(1))
+        await enqueueAlertNotifications(
+          trx,
+          router,
+          { ...noticeFromAlert(inserted), silenced: inserted.silenced_by !== null },
+          { event: 'alert.created', changedAt: now },
+        )
+        history.push({
+          alert_id: alertId,
+          occurred_at: now,
+          actor: 'system',
+          action: 'created',
+          from_value: null,
+          to_value: 'new',
+          comment: null,
+          details: null,
+        })
+        for (const event of group.events.slice(0, 1_000))
+          links.push({ alert_id: alertId, event_seq: event.seq, detection_id: event.detectionId })
+        opened += 1
       }
       for (let start = 0; start < entityRowsToIndex.length; start += 1_000)
         await trx
@@ -428,4 +431,33 @@ async function openAlertsByFingerprint(
     }
   }
   return byFingerprint
+}
+
+/**
+ * Inserts a batch's new alerts, 200 per statement, and pairs each returned row with its group by
+ * (fingerprint, suppression key), which is unique among a batch's groups: the pairing does not
+ * depend on the order an engine returns rows in.
+ */
+async function insertAlerts<T extends { alert: NewAlert }>(
+  trx: Transaction<Database>,
+  opening: T[],
+): Promise<Array<T & { inserted: Selectable<AlertsTable> }>> {
+  const key = (fingerprint: string, suppressionKey: string | null | undefined) =>
+    `${fingerprint}\u0000${suppressionKey ?? ''}`
+  const paired: Array<T & { inserted: Selectable<AlertsTable> }> = []
+  for (let start = 0; start < opening.length; start += 200) {
+    const chunk = opening.slice(start, start + 200)
+    const rows = await trx
+      .insertInto('alerts')
+      .values(chunk.map((item) => item.alert))
+      .returningAll()
+      .execute()
+    const byKey = new Map(rows.map((row) => [key(row.fingerprint, row.suppression_key), row]))
+    for (const item of chunk) {
+      const inserted = byKey.get(key(item.alert.fingerprint, item.alert.suppression_key))
+      if (!inserted) throw new Error(`alert ${item.alert.fingerprint} was not returned by its insert`)
+      paired.push({ ...item, inserted })
+    }
+  }
+  return paired
 }
