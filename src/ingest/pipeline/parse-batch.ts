@@ -13,9 +13,6 @@ export interface ParseBatchRequest {
 /** Per record: the events to store, or why it cannot be read (it becomes a dead letter). */
 export type RecordOutcome = { events: StoredEvent[] } | { reason: string }
 
-/** Parses a submission's records; the same on the main thread and in a parse worker. */
-export type ParseBatch = (request: ParseBatchRequest) => Promise<RecordOutcome[]>
-
 /**
  * Parses each record with the source's parser (or the one its framing points at when the source
  * detects), fills what the parser left empty from the framing, and keeps only what is stored.
@@ -51,9 +48,4 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
     }
   }
   return outcomes
-}
-
-/** Parsing on the calling thread (no parse workers). */
-export function inlineParseBatch(parse: ParseRecord): ParseBatch {
-  return (request) => Promise.resolve(parseRecords(parse, request))
 }
