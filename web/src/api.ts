@@ -53,3 +53,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 }
 
 export const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body })
+
+/** What went wrong, as a person reads it: an API error's message, or the thrown value as text. */
+export const errorText = (reason: unknown): string =>
+  reason instanceof Error ? reason.message : String(reason)

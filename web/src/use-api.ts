@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import { api } from './api'
+import { api, errorText } from './api'
 
 export interface Loaded<T> {
   data: T | undefined
@@ -26,7 +26,7 @@ export function useApi<T>(path: string | undefined): Loaded<T> {
         setError(undefined)
       })
       .catch((reason: unknown) => {
-        if (live) setError(reason instanceof Error ? reason.message : String(reason))
+        if (live) setError(errorText(reason))
       })
       .finally(() => {
         if (live) setLoading(false)

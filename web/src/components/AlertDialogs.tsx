@@ -1,12 +1,10 @@
 import { useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { label } from '../format'
 import { navigate } from '../router'
 import { type Alert, INCIDENT_PHASES, type Incident, RESOLUTIONS, SEVERITIES } from '../types'
 import { useApi } from '../use-api'
 import { Dialog } from './Dialog'
-
-const message = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason))
 
 /** Close one or more alerts with a resolution and a comment (the API asks for both). */
 export function CloseAlertsDialog({
@@ -29,7 +27,7 @@ export function CloseAlertsDialog({
       else await post('/alerts/bulk', { ids: alertIds, action: 'close', resolution, comment })
       onDone()
     } catch (reason) {
-      setError(message(reason))
+      setError(errorText(reason))
       setBusy(false)
     }
   }
@@ -95,7 +93,7 @@ export function CreateIncidentDialog({ alerts, onCancel }: { alerts: Alert[]; on
         navigate(`/incidents/${target}`)
       }
     } catch (reason) {
-      setError(message(reason))
+      setError(errorText(reason))
       setBusy(false)
     }
   }

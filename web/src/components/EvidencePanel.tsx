@@ -1,20 +1,8 @@
 import { post } from '../api'
-import { ago, dateTime, label } from '../format'
+import { ago, byteSize, dateTime, label } from '../format'
 import { Link } from '../router'
 import type { Evidence, RcaSummary } from '../types'
 import { useApi } from '../use-api'
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
-}
 
 /**
  * Evidence of an incident: what was kept, its SHA-256, who acquired it, and whether the stored
@@ -41,7 +29,7 @@ export function EvidencePanel({
       <ul className="plain evidence">
         {items.map((item) => (
           <li key={item.id} data-evidence-id={item.id}>
-            <strong>{item.name}</strong> <span className="muted">{size(item.sizeBytes)}</span>
+            <strong>{item.name}</strong> <span className="muted">{byteSize(item.sizeBytes)}</span>
             <div className="mono muted" title={item.sha256}>
               sha256 {item.sha256.slice(0, 16)}…
             </div>

@@ -1,9 +1,7 @@
 import { useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import type { Alert } from '../types'
 import { Dialog } from './Dialog'
-
-const message = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason))
 
 /** entities keys → the detection field an exception matches on (see src/alerts/detection-fields.ts). */
 const ENTITY_FIELDS: Record<string, string> = {
@@ -92,7 +90,7 @@ export function AddExceptionDialog({
         })
       onDone()
     } catch (reason) {
-      setError(message(reason))
+      setError(errorText(reason))
       setBusy(false)
     }
   }

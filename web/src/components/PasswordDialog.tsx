@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { Dialog } from './Dialog'
 
 /** Change your own password; the server checks the current one and the new one's strength. */
@@ -19,7 +19,7 @@ export function PasswordDialog({ onDone, onCancel }: { onDone: () => void; onCan
       await post('/auth/password', { currentPassword, newPassword })
       onDone()
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason))
+      setError(errorText(reason))
       setBusy(false)
     }
   }

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { CloseAlertsDialog, CreateIncidentDialog } from '../components/AlertDialogs'
 import { SeverityBadge, SlaCell, StatusBadge } from '../components/Badges'
 import { AddExceptionDialog } from '../components/ExceptionDialog'
@@ -39,7 +39,7 @@ export function AlertDetailPage({ id, me }: { id: number; me: Me }) {
       await post(`/alerts/${id}/${path}`, body)
       reload()
     } catch (reason) {
-      setFailure(reason instanceof Error ? reason.message : String(reason))
+      setFailure(errorText(reason))
     }
   }
   useHotkeys(

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { CloseAlertsDialog, CreateIncidentDialog } from '../components/AlertDialogs'
 import { SeverityBadge, SlaCell, StatusBadge } from '../components/Badges'
 import { ago, first } from '../format'
@@ -76,7 +76,7 @@ export function AlertQueuePage({ me }: { me: Me }) {
       setSelected(new Set())
       reload()
     } catch (reason) {
-      setNotice(reason instanceof Error ? reason.message : String(reason))
+      setNotice(errorText(reason))
     }
   }
 

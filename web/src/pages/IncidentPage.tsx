@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react'
-import { api, post } from '../api'
+import { api, errorText, post } from '../api'
 import { SeverityBadge } from '../components/Badges'
 import { EvidencePanel, ReportPanel } from '../components/EvidencePanel'
 import { ago, dateTime, label } from '../format'
@@ -13,8 +13,6 @@ import {
   type TimelineEntry,
 } from '../types'
 import { useApi } from '../use-api'
-
-const message = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason))
 
 function PhaseStepper({ incident, onMove }: { incident: Incident; onMove: (phase: string) => void }) {
   const at = INCIDENT_PHASES.indexOf(incident.status as (typeof INCIDENT_PHASES)[number])
@@ -57,7 +55,7 @@ export function IncidentPage({ id }: { id: number }) {
       await work()
       after()
     } catch (reason) {
-      setFailure(message(reason))
+      setFailure(errorText(reason))
     }
   }
   const move = (phase: string) => {

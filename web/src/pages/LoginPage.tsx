@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { useTitle } from '../router'
 
 export function LoginPage({ onLogin }: { onLogin: () => void }) {
@@ -16,7 +16,7 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
       await post('/auth/login', { username, password })
       onLogin()
     } catch (reason) {
-      setError(reason instanceof Error ? reason.message : String(reason))
+      setError(errorText(reason))
     } finally {
       setBusy(false)
     }

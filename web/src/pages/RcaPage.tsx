@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { api, post } from '../api'
+import { api, errorText, post } from '../api'
 import { dateTime, duration, label } from '../format'
 import { Link, useTitle } from '../router'
 import { useApi } from '../use-api'
@@ -89,7 +89,7 @@ export function RcaPage({ incidentId }: { incidentId: number }) {
       reload()
       return true
     } catch (reason) {
-      setFailure(reason instanceof Error ? reason.message : String(reason))
+      setFailure(errorText(reason))
       return false
     }
   }

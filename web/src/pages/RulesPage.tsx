@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { SeverityBadge } from '../components/Badges'
 import { useTitle } from '../router'
 import type { Me, Rule } from '../types'
@@ -40,7 +40,7 @@ export function RulesPage({ me }: { me: Me }) {
       )
       reload()
     } catch (failed) {
-      setFailure(failed instanceof Error ? failed.message : String(failed))
+      setFailure(errorText(failed))
     }
   }
 

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { post } from '../api'
+import { errorText, post } from '../api'
 import { ago, dateTime } from '../format'
 import { useTitle } from '../router'
 import type { Me } from '../types'
@@ -52,7 +52,7 @@ export function TuningPage({ me }: { me: Me }) {
       await post(path, {})
       reload()
     } catch (reason) {
-      setFailure(reason instanceof Error ? reason.message : String(reason))
+      setFailure(errorText(reason))
     }
   }
 
