@@ -1,10 +1,10 @@
 import { useState } from 'react'
-import { errorText, post } from '../api'
+import { post } from '../api'
 import { label } from '../format'
 import { navigate } from '../router'
 import { type Alert, INCIDENT_PHASES, type Incident, RESOLUTIONS, SEVERITIES } from '../types'
 import { useApi } from '../use-api'
-import { Dialog } from './Dialog'
+import { Dialog, useSubmit } from './Dialog'
 
 /** Close one or more alerts with a resolution and a comment (the API asks for both). */
 export function CloseAlertsDialog({
@@ -18,19 +18,11 @@ export function CloseAlertsDialog({
 }) {
   const [resolution, setResolution] = useState<string>('false_positive')
   const [comment, setComment] = useState('')
-  const [error, setError] = useState<string>()
-  const [busy, setBusy] = useState(false)
-  const submit = async () => {
-    setBusy(true)
-    try {
-      if (alertIds.length === 1) await post(`/alerts/${alertIds[0]}/close`, { resolution, comment })
-      else await post('/alerts/bulk', { ids: alertIds, action: 'close', resolution, comment })
-      onDone()
-    } catch (reason) {
-      setError(errorText(reason))
-      setBusy(false)
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    if (alertIds.length === 1) await post(`/alerts/${alertIds[0]}/close`, { resolution, comment })
+    else await post('/alerts/bulk', { ids: alertIds, action: 'close', resolution, comment })
+    onDone()
+  })
   return (
     <Dialog
       title={alertIds.length === 1 ? `Close alert #${alertIds[0]}` : `Close ${alertIds.length} alerts`}
@@ -79,24 +71,16 @@ export function CreateIncidentDialog({ alerts, onCancel }: { alerts: Alert[]; on
   const [severity, setSeverity] = useState<string>(worst)
   const [target, setTarget] = useState('new')
   const open = useApi<{ items: Incident[] }>(`/incidents?limit=100&status=${OPEN_PHASES}`)
-  const [error, setError] = useState<string>()
-  const [busy, setBusy] = useState(false)
   const alertIds = alerts.map((alert) => alert.id)
-  const submit = async () => {
-    setBusy(true)
-    try {
-      if (target === 'new') {
-        const incident = await post<Incident>('/incidents', { title, severity, alertIds })
-        navigate(`/incidents/${incident.id}`)
-      } else {
-        await post(`/incidents/${target}/alerts`, { alertIds })
-        navigate(`/incidents/${target}`)
-      }
-    } catch (reason) {
-      setError(errorText(reason))
-      setBusy(false)
+  const { busy, error, submit } = useSubmit(async () => {
+    if (target === 'new') {
+      const incident = await post<Incident>('/incidents', { title, severity, alertIds })
+      navigate(`/incidents/${incident.id}`)
+    } else {
+      await post(`/incidents/${target}/alerts`, { alertIds })
+      navigate(`/incidents/${target}`)
     }
-  }
+  })
   const plural = alerts.length === 1 ? '' : 's'
   return (
     <Dialog

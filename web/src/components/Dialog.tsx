@@ -1,4 +1,5 @@
-import { type FormEvent, type ReactNode, useEffect, useRef } from 'react'
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react'
+import { errorText } from '../api'
 
 /** A native modal <dialog>: Escape closes it, focus stays inside, page shortcuts pause while open. */
 export function Dialog({
@@ -44,4 +45,29 @@ export function Dialog({
       </form>
     </dialog>
   )
+}
+
+/**
+ * A dialog's submit: busy while `work` runs; what it throws (a refusal from the API, or a check
+ * of the form) becomes the dialog's error and the form can be sent again. On success the dialog
+ * stays busy: `work` ends by closing it or moving on.
+ */
+export function useSubmit(work: () => Promise<void>): {
+  busy: boolean
+  error: string | undefined
+  submit: () => Promise<void>
+} {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string>()
+  const submit = async () => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      await work()
+    } catch (reason) {
+      setError(errorText(reason))
+      setBusy(false)
+    }
+  }
+  return { busy, error, submit }
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react'
-import { errorText, post } from '../api'
+import { post } from '../api'
 import type { Alert } from '../types'
-import { Dialog } from './Dialog'
+import { Dialog, useSubmit } from './Dialog'
 
 /** entities keys → the detection field an exception matches on (see src/alerts/detection-fields.ts). */
 const ENTITY_FIELDS: Record<string, string> = {
@@ -63,8 +63,6 @@ export function AddExceptionDialog({
   const [reason, setReason] = useState('')
   const [days, setDays] = useState(30)
   const [close, setClose] = useState(alert.status !== 'closed')
-  const [error, setError] = useState<string>()
-  const [busy, setBusy] = useState(false)
   const toggle = (index: number) =>
     setChosen((previous) => {
       const next = new Set(previous)
@@ -72,28 +70,22 @@ export function AddExceptionDialog({
       else next.add(index)
       return next
     })
-  const submit = async () => {
-    if (chosen.size === 0) return setError('choose at least one value the exception matches')
-    if (!reason.trim()) return setError('say why this is expected (the reason is kept with the exception)')
-    setBusy(true)
-    try {
-      const created = await post<{ id: number }>('/exceptions', {
-        ruleId: allRules ? null : alert.ruleId,
-        matchers: [...chosen].sort((a, b) => a - b).map((index) => ({ ...conditions[index]!, op: 'equals' })),
-        reason,
-        expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+  const { busy, error, submit } = useSubmit(async () => {
+    if (chosen.size === 0) throw new Error('choose at least one value the exception matches')
+    if (!reason.trim()) throw new Error('say why this is expected (the reason is kept with the exception)')
+    const created = await post<{ id: number }>('/exceptions', {
+      ruleId: allRules ? null : alert.ruleId,
+      matchers: [...chosen].sort((a, b) => a - b).map((index) => ({ ...conditions[index]!, op: 'equals' })),
+      reason,
+      expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+    })
+    if (close)
+      await post(`/alerts/${alert.id}/close`, {
+        resolution: 'false_positive',
+        comment: `Exception #${created.id}: ${reason}`,
       })
-      if (close)
-        await post(`/alerts/${alert.id}/close`, {
-          resolution: 'false_positive',
-          comment: `Exception #${created.id}: ${reason}`,
-        })
-      onDone()
-    } catch (reason) {
-      setError(errorText(reason))
-      setBusy(false)
-    }
-  }
+    onDone()
+  })
   return (
     <Dialog
       title={`Add an exception from alert #${alert.id}`}

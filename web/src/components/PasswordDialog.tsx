@@ -1,28 +1,17 @@
 import { useState } from 'react'
-import { errorText, post } from '../api'
-import { Dialog } from './Dialog'
+import { post } from '../api'
+import { Dialog, useSubmit } from './Dialog'
 
 /** Change your own password; the server checks the current one and the new one's strength. */
 export function PasswordDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
   const [currentPassword, setCurrent] = useState('')
   const [newPassword, setNew] = useState('')
   const [repeat, setRepeat] = useState('')
-  const [error, setError] = useState<string>()
-  const [busy, setBusy] = useState(false)
-  const submit = async () => {
-    if (newPassword !== repeat) {
-      setError('the two new passwords differ')
-      return
-    }
-    setBusy(true)
-    try {
-      await post('/auth/password', { currentPassword, newPassword })
-      onDone()
-    } catch (reason) {
-      setError(errorText(reason))
-      setBusy(false)
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    if (newPassword !== repeat) throw new Error('the two new passwords differ')
+    await post('/auth/password', { currentPassword, newPassword })
+    onDone()
+  })
   return (
     <Dialog
       title="Change your password"
