@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { DEFAULT_SLA_POLICY, type SlaPolicy, slaPolicySchema } from '../alerts/sla-policy.js'
+import { MEMORY_SIZE } from '../core/memory-size.js'
 
 /**
  * Every setting in one place: its key in the YAML file, its environment variable, a zod schema,
@@ -112,10 +113,7 @@ export const SETTINGS = {
   duckdbMemoryLimit: define({
     key: 'storage.duckdbMemoryLimit',
     env: 'WATCHFLOOR_DUCKDB_MEMORY_LIMIT',
-    schema: z
-      .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 2GB or 512MiB')
-      .optional(),
+    schema: z.string().regex(MEMORY_SIZE, 'must be a size such as 2GB or 512MiB').optional(),
     default: undefined,
     doc: "Most memory the embedded DuckDB database may use (e.g. 2GB); larger work spills to disk. Unset: DuckDB's default, 80% of the machine's memory.",
   }),

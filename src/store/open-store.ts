@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { OperationalError } from '../core/errors.js'
+import { MEMORY_SIZE } from '../core/memory-size.js'
 import { duckdbSchemaDialect } from './ddl/duckdb.js'
 import { postgresSchemaDialect } from './ddl/postgres.js'
 import { DuckDBDialect } from './duckdb/duckdb-dialect.js'
@@ -73,7 +74,7 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
   await setup.run("SET checkpoint_threshold = '1GB'")
   if (options.duckdbMemoryLimit) {
     // DuckDB's SET takes no bound parameter: only a plain size goes into the statement.
-    if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(options.duckdbMemoryLimit))
+    if (!MEMORY_SIZE.test(options.duckdbMemoryLimit))
       throw new OperationalError(
         'invalid_setting',
         `DuckDB memory limit "${options.duckdbMemoryLimit}" is not a size such as 2GB`,
