@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react'
 import { api, errorText, post } from '../api'
 import { SeverityBadge } from '../components/Badges'
-import { EvidencePanel, ReportPanel } from '../components/EvidencePanel'
+import { EvidencePanel, ReportPanel } from '../components/IncidentPanels'
 import { ago, dateTime, label } from '../format'
 import { Link, useTitle } from '../router'
 import {
