@@ -31,8 +31,12 @@ export const MAX_INDEXED = 16
 export const TWO_STREAM_LENGTH = 64
 
 export class LiteralAutomaton {
-  /** Symbol (FOLD value) → column; 0 is the column of every symbol no literal uses. */
-  private readonly columns: Uint8Array
+  /**
+   * Column of each ASCII code (folded): the scan's one lookup per character. Codes ≥ 128 take
+   * `otherColumn`, but for the LOWERS_TO_ASCII ones (see `columnOf`).
+   */
+  private readonly asciiColumns: Uint8Array
+  private readonly otherColumn: number
   /** Row offset of the next state, by row offset of the state + column. */
   private readonly transitions: Int32Array
   /** Row offset of the first state with outputs (all later states have some). */
@@ -128,7 +132,9 @@ export class LiteralAutomaton {
       values.push(...byNumber[index]!)
     }
     outputStart[outputCount] = values.length
-    this.columns = columns
+    this.asciiColumns = columns.slice(0, ALPHABET)
+    for (let code = 0; code < ALPHABET; code++) this.asciiColumns[code] = columns[FOLD[code]!]!
+    this.otherColumn = columns[OTHER]!
     this.width = width
     this.transitions = transitions
     this.firstOutput = firstOutputState * width
@@ -152,16 +158,22 @@ export class LiteralAutomaton {
 
   private scanRange(text: string, start: number, end: number, report: (value: number) => void): boolean {
     const transitions = this.transitions
-    const columns = this.columns
+    const ascii = this.asciiColumns
     const firstOutput = this.firstOutput
     let state = 0
     for (let index = start; index < end; index++) {
-      const symbol = FOLD[text.charCodeAt(index)]!
-      if (symbol === LOWERS_TO_ASCII) return false
-      state = transitions[state + columns[symbol]!]!
+      const code = text.charCodeAt(index)
+      const column = code < ALPHABET ? ascii[code]! : this.columnOf(code)
+      if (column < 0) return false
+      state = transitions[state + column]!
       if (state >= firstOutput) this.reportState(state, report)
     }
     return true
+  }
+
+  /** Column of a code ≥ 128: the shared one, or -1 for a LOWERS_TO_ASCII character. */
+  private columnOf(code: number): number {
+    return FOLD[code] === LOWERS_TO_ASCII ? -1 : this.otherColumn
   }
 
   /**
@@ -173,7 +185,7 @@ export class LiteralAutomaton {
    */
   private scanTwoStreams(text: string, report: (value: number) => void): boolean {
     const transitions = this.transitions
-    const columns = this.columns
+    const ascii = this.asciiColumns
     const firstOutput = this.firstOutput
     const length = text.length
     const middle = length >> 1
@@ -183,18 +195,28 @@ export class LiteralAutomaton {
     let secondState = 0
     // The second stream is the longer one: after the first ends, it finishes alone.
     while (first < middle) {
-      const firstSymbol = FOLD[text.charCodeAt(first++)]!
-      const secondSymbol = FOLD[text.charCodeAt(second++)]!
-      if (firstSymbol === LOWERS_TO_ASCII || secondSymbol === LOWERS_TO_ASCII) return false
-      firstState = transitions[firstState + columns[firstSymbol]!]!
-      secondState = transitions[secondState + columns[secondSymbol]!]!
+      const firstCode = text.charCodeAt(first++)
+      const secondCode = text.charCodeAt(second++)
+      let firstColumn: number
+      let secondColumn: number
+      if ((firstCode | secondCode) < ALPHABET) {
+        firstColumn = ascii[firstCode]!
+        secondColumn = ascii[secondCode]!
+      } else {
+        firstColumn = firstCode < ALPHABET ? ascii[firstCode]! : this.columnOf(firstCode)
+        secondColumn = secondCode < ALPHABET ? ascii[secondCode]! : this.columnOf(secondCode)
+        if (firstColumn < 0 || secondColumn < 0) return false
+      }
+      firstState = transitions[firstState + firstColumn]!
+      secondState = transitions[secondState + secondColumn]!
       if (firstState >= firstOutput) this.reportState(firstState, report)
       if (secondState >= firstOutput) this.reportState(secondState, report)
     }
     for (; second < length; second++) {
-      const symbol = FOLD[text.charCodeAt(second)]!
-      if (symbol === LOWERS_TO_ASCII) return false
-      secondState = transitions[secondState + columns[symbol]!]!
+      const code = text.charCodeAt(second)
+      const column = code < ALPHABET ? ascii[code]! : this.columnOf(code)
+      if (column < 0) return false
+      secondState = transitions[secondState + column]!
       if (secondState >= firstOutput) this.reportState(secondState, report)
     }
     return true

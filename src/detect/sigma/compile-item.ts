@@ -72,6 +72,16 @@ const COMPARISONS = ['lt', 'lte', 'gt', 'gte']
  */
 const MIN_LITERAL = 2
 
+/**
+ * Can `literal` index a rule in the pre-filter? MIN_LITERAL characters or more, or one non-ASCII
+ * character (a Cyrillic homoglyph, a right-to-left override): rare in event text, and found by the
+ * automaton wherever the text has a non-ASCII character (it folds them all into one symbol), so
+ * the homoglyph and emoji rules run only on such texts instead of on every event.
+ */
+function indexable(literal: string): boolean {
+  return literal.length >= MIN_LITERAL || (literal.length === 1 && literal.charCodeAt(0) >= 128)
+}
+
 function parseModifiers(item: FieldItem, where: RuleLocation): ParsedModifiers {
   const parsed: ParsedModifiers = {
     transforms: [],
@@ -320,7 +330,7 @@ function itemLiterals(perValue: SigmaPattern[][], all: boolean): string[] | unde
     for (const literals of valueLiterals) {
       const shortest = Math.min(...literals.map((literal) => literal.length))
       if (
-        shortest >= MIN_LITERAL &&
+        literals.every(indexable) &&
         (best === undefined || shortest > Math.min(...best.map((l) => l.length)))
       )
         best = literals
@@ -328,7 +338,7 @@ function itemLiterals(perValue: SigmaPattern[][], all: boolean): string[] | unde
     return best
   }
   const flat = valueLiterals.flat()
-  return flat.every((literal) => literal.length >= MIN_LITERAL) ? [...new Set(flat)] : undefined
+  return flat.every(indexable) ? [...new Set(flat)] : undefined
 }
 
 function compileKeywords(
@@ -398,9 +408,9 @@ function regexLiterals(values: RuleValue[], all: boolean): string[] | undefined 
   )
   if (all) {
     const longest = literals.reduce((best, literal) => (literal.length > best.length ? literal : best), '')
-    return longest.length >= MIN_LITERAL ? [longest] : undefined
+    return indexable(longest) ? [longest] : undefined
   }
-  return literals.every((literal) => literal.length >= MIN_LITERAL) ? [...new Set(literals)] : undefined
+  return literals.every(indexable) ? [...new Set(literals)] : undefined
 }
 
 /** The needle of a `*text*` pattern, or undefined for any other shape. */

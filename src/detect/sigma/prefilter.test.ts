@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { createDetector } from './detector.js'
+import { compileRule } from './index.js'
+import { parseRuleFile } from './parse-rule.js'
+import { requiredLiteralGroups } from './required-literals.js'
+import { buildRuleYaml } from './rule-builders.test-support.js'
+
+function compile(detection: string) {
+  const parsed = parseRuleFile(buildRuleYaml(detection), 'test.yml')
+  const document = parsed.documents[0]
+  if (document?.kind !== 'rule') throw new Error('expected a rule')
+  return compileRule(document)
+}
+
+// SigmaHQ's homoglyph and Unicode-obfuscation rules list single non-ASCII characters.
+const HOMOGLYPHS = `
+selection:
+  CommandLine|contains:
+    - "\\u0410"
+    - "\\u0435"
+    - "\\u202e"
+    - "\\u2015"
+condition: selection
+`
+
+describe('literal pre-filter', () => {
+  it('indexes a rule made of single non-ASCII characters instead of running it on every event', () => {
+    const groups = requiredLiteralGroups(compile(HOMOGLYPHS).root)
+    expect(groups).toHaveLength(1)
+    expect(groups[0]!.map((atom) => atom.literal).sort()).toEqual(['\u0430', '\u0435', '\u2015', '\u202e'])
+  })
+
+  it('still refuses a single ASCII character as a pre-filter literal (found in almost every text)', () => {
+    expect(
+      requiredLiteralGroups(compile('selection:\n  CommandLine|contains: "x"\ncondition: selection').root),
+    ).toEqual([])
+  })
+
+  it('finds what full evaluation finds, in either case and beside other non-ASCII text', () => {
+    const rule = compile(HOMOGLYPHS)
+    const fast = createDetector([rule])
+    const slow = createDetector([rule], undefined, { prefilter: false })
+    const texts = [
+      'powershell -c \u0410dd-Type', // Cyrillic capital A
+      'p\u0430wershell', // lowercase Cyrillic a: matches the lowercased literal of "\u0410"
+      'n\u0435t user', // Cyrillic e
+      'cmd /c echo \u00e9t\u00e9', // other non-ASCII only: no match
+      'invoice\u202eexe.pdf',
+      'a \u2015 b',
+      'plain ascii command line',
+      'K\u0130LL \u0410', // characters whose lowercase grows or is ASCII, then a homoglyph
+    ]
+    for (const CommandLine of texts) {
+      const event = { CommandLine }
+      const expected = slow.match(event, { product: 'test' }).length
+      expect(fast.match(event, { product: 'test' }).length, CommandLine).toBe(expected)
+    }
+    expect(
+      texts.filter((CommandLine) => fast.match({ CommandLine }, { product: 'test' }).length > 0),
+    ).toHaveLength(6)
+  })
+})
