@@ -1,5 +1,12 @@
 import { z } from 'zod'
 import { SEVERITIES } from '../alerts/alert-metadata.js'
+import {
+  type IncidentClock,
+  readIncidentClock,
+  readIncidentClocks,
+  responseDurations,
+} from '../metrics/incident-clock.js'
+import { incidentClockShape, responseDurationsShape } from '../metrics/incident-clock.schema.js'
 import { originOf, requireActor } from '../server/auth-hooks.js'
 import type { App, AppContext } from '../server/context.js'
 import { INCIDENT_PHASES, type IncidentRow, type IncidentTaskRow, type TimelineRow } from '../store/schema.js'
@@ -13,11 +20,7 @@ const customFieldsBody = z
 const phase = z.enum(INCIDENT_PHASES)
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
-function durationMs(from: Date | null, to: Date | null): number | null {
-  return from && to ? to.getTime() - from.getTime() : null
-}
-
-export function toPublicIncident(row: IncidentRow) {
+export function toPublicIncident(row: IncidentRow, clock: IncidentClock) {
   return {
     id: row.id,
     title: row.title,
@@ -36,17 +39,14 @@ export function toPublicIncident(row: IncidentRow) {
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    detectedAt: iso(row.detected_at),
+    firstEventAt: iso(clock.firstEventAt),
+    detectedAt: clock.detectedAt.toISOString(),
+    acknowledgedAt: clock.acknowledgedAt.toISOString(),
     containedAt: iso(row.contained_at),
     resolvedAt: iso(row.resolved_at),
     closedAt: iso(row.closed_at),
     mergedInto: row.merged_into,
-    /** From the recorded timestamps: first alert seen → incident opened → contained → resolved. */
-    durations: {
-      toOpenMs: durationMs(row.detected_at, row.created_at),
-      toContainMs: durationMs(row.detected_at, row.contained_at),
-      toResolveMs: durationMs(row.detected_at, row.resolved_at),
-    },
+    durations: responseDurations(clock),
   }
 }
 
@@ -68,16 +68,12 @@ const incidentSchema = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  detectedAt: z.string().nullable(),
+  ...incidentClockShape,
   containedAt: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   mergedInto: z.number().nullable(),
-  durations: z.object({
-    toOpenMs: z.number().nullable(),
-    toContainMs: z.number().nullable(),
-    toResolveMs: z.number().nullable(),
-  }),
+  durations: z.object(responseDurationsShape),
 })
 
 const timelineSchema = z.object({
@@ -129,6 +125,8 @@ const toTask = (row: IncidentTaskRow) => ({
 
 export async function incidentsRoutes(app: App, { services }: AppContext): Promise<void> {
   const { incidents, caseItems } = services
+  const db = services.store.db
+  const present = async (row: IncidentRow) => toPublicIncident(row, await readIncidentClock(db, row))
 
   app.get(
     '/api/v1/incidents',
@@ -150,7 +148,11 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
         response: { 200: z.object({ items: z.array(incidentSchema) }) },
       },
     },
-    async (request) => ({ items: (await incidents.list(request.query)).map(toPublicIncident) }),
+    async (request) => ({
+      items: (await readIncidentClocks(db, await incidents.list(request.query))).map(({ incident, clock }) =>
+        toPublicIncident(incident, clock),
+      ),
+    }),
   )
 
   app.post(
@@ -179,7 +181,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
     async (request, reply) => {
       const prepared = await services.templates.prepare(request.body)
       const incident = await incidents.create(prepared, requireActor(request), originOf(request))
-      return reply.status(201).send(toPublicIncident(incident))
+      return reply.status(201).send(await present(incident))
     },
   )
 
@@ -206,7 +208,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
       },
     },
     async (request) =>
-      toPublicIncident(
+      present(
         await services.incidentUpdate.update(
           request.params.id,
           request.body,
@@ -227,7 +229,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
         response: { 200: incidentSchema },
       },
     },
-    async (request) => toPublicIncident(await incidents.get(request.params.id)),
+    async (request) => present(await incidents.get(request.params.id)),
   )
 
   app.post(
@@ -248,7 +250,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
       },
     },
     async (request) =>
-      toPublicIncident(
+      present(
         await incidents.setStatus(request.params.id, request.body, requireActor(request), originOf(request)),
       ),
   )
@@ -266,7 +268,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
       },
     },
     async (request) =>
-      toPublicIncident(
+      present(
         await incidents.attachAlerts(
           request.params.id,
           request.body.alertIds,
@@ -288,7 +290,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
       },
     },
     async (request) =>
-      toPublicIncident(
+      present(
         await incidents.detachAlert(
           request.params.id,
           request.params.alertId,
@@ -311,7 +313,7 @@ export async function incidentsRoutes(app: App, { services }: AppContext): Promi
       },
     },
     async (request) =>
-      toPublicIncident(
+      present(
         await incidents.merge(
           request.params.id,
           request.body.incidentId,

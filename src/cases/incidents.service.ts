@@ -95,7 +95,6 @@ export class IncidentsService {
           created_by: actor.name,
           created_at: now,
           updated_at: now,
-          detected_at: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow()
@@ -326,7 +325,7 @@ export class IncidentsService {
         refType: 'incident',
         refId: String(sourceId),
       })
-      await this.#refreshDetectedAt(trx, targetId)
+      await this.#touch(trx, targetId)
       await appendAudit(this.store, trx, actor, origin, {
         action: 'incident.merge',
         targetType: 'incident',
@@ -372,20 +371,7 @@ export class IncidentsService {
         }
       }
     }
-    await this.#refreshDetectedAt(trx, id)
-  }
-
-  async #refreshDetectedAt(trx: Trx, id: number): Promise<void> {
-    const earliest = await trx
-      .selectFrom('alerts')
-      .select((eb) => eb.fn.min('first_seen').as('first'))
-      .where('incident_id', '=', id)
-      .executeTakeFirst()
-    await trx
-      .updateTable('incidents')
-      .set({ detected_at: earliest?.first ?? null, updated_at: new Date() })
-      .where('id', '=', id)
-      .execute()
+    await this.#touch(trx, id)
   }
 
   async #loadAlerts(trx: Trx, ids: number[]): Promise<AttachableAlert[]> {

@@ -24,15 +24,24 @@ function detection(ruleId: string, host: string, level: string, at: string): New
   }
 }
 
+interface Durations {
+  ttdMs: number | null
+  ttaMs: number | null
+  ttcMs: number | null
+  ttrMs: number | null
+}
+
 interface Incident {
   id: number
   status: string
   severity: string
-  detectedAt: string | null
+  firstEventAt: string | null
+  detectedAt: string
+  acknowledgedAt: string
   containedAt: string | null
   resolvedAt: string | null
   closedAt: string | null
-  durations: { toContainMs: number | null; toResolveMs: number | null }
+  durations: Durations
 }
 
 for (const engine of ENGINES) {
@@ -74,6 +83,38 @@ for (const engine of ENGINES) {
       return json
     }
 
+    /**
+     * Detection is the first alert raised; the other measures run from there. The incident, its
+     * RCA and the response metrics must tell the same times.
+     */
+    async function expectOneClock(incident: Incident): Promise<void> {
+      const alerts = await server.services.store.db
+        .selectFrom('alerts')
+        .select('created_at')
+        .where('incident_id', '=', incident.id)
+        .execute()
+      const raised = Math.min(...alerts.map((alert) => alert.created_at.getTime()))
+      expect(incident.detectedAt).toBe(new Date(raised).toISOString())
+      expect(incident.durations).toEqual({
+        ttdMs: raised - Date.parse(incident.firstEventAt ?? ''),
+        ttaMs: Date.parse(incident.acknowledgedAt) - raised,
+        ttcMs: Date.parse(incident.containedAt ?? '') - raised,
+        ttrMs: Date.parse(incident.resolvedAt ?? '') - raised,
+      })
+      const rca = (await (
+        await server.request(`/api/v1/incidents/${incident.id}/rca`, { token: analyst })
+      ).json()) as { detection: Durations & { firstEventAt: string; detectedAt: string } }
+      expect(rca.detection).toMatchObject({
+        ...incident.durations,
+        firstEventAt: incident.firstEventAt,
+        detectedAt: incident.detectedAt,
+      })
+      const metrics = (await (
+        await server.request('/api/v1/metrics/response', { token: analyst })
+      ).json()) as { incidents: ({ id: number } & Durations)[] }
+      expect(metrics.incidents.find((entry) => entry.id === incident.id)).toMatchObject(incident.durations)
+    }
+
     it('runs three alerts as one incident through every phase, with tasks, notes, observables and a timeline', async () => {
       const incident = await post<Incident>('/api/v1/incidents', {
         title: 'Lateral movement from ws-01',
@@ -82,7 +123,7 @@ for (const engine of ENGINES) {
       expect(incident).toMatchObject({
         status: 'open',
         severity: 'critical',
-        detectedAt: '2026-11-20T08:00:00.000Z',
+        firstEventAt: '2026-11-20T08:00:00.000Z',
       })
 
       const observables = (await (
@@ -130,7 +171,7 @@ for (const engine of ENGINES) {
       })
       expect(closed.status).toBe('closed')
       expect(closed.containedAt).not.toBeNull()
-      expect(closed.durations.toContainMs).toBeGreaterThan(0)
+      await expectOneClock(closed)
 
       const timeline = (await (
         await server.request(`/api/v1/incidents/${incident.id}/timeline`, { token: analyst })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { incidentClockShape, responseDurationsShape } from '../metrics/incident-clock.schema.js'
 import { originOf, requireActor } from '../server/auth-hooks.js'
 import type { App, AppContext } from '../server/context.js'
 import { toPublicRca } from './rca-view.js'
@@ -30,15 +31,10 @@ const rcaSchema = z.object({
   impact: z.string(),
   detection: z.object({
     description: z.string(),
-    firstEventAt: nullableString,
-    detectedAt: z.string(),
-    acknowledgedAt: z.string(),
+    ...incidentClockShape,
     containedAt: nullableString,
-    resolvedAt: nullableString,
-    ttdMs: z.number().nullable(),
-    ttaMs: z.number().nullable(),
-    ttcMs: z.number().nullable(),
-    ttrMs: z.number().nullable(),
+    resolvedAt: nullableString.describe('First entry into post_incident, else the closing'),
+    ...responseDurationsShape,
   }),
   keyEvents: z.array(
     z.object({

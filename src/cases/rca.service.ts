@@ -2,12 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Actor, RequestOrigin } from '../auth/actor.js'
 import { appendAudit } from '../auth/audit.js'
 import { NotFoundError, UserError } from '../core/errors.js'
-import {
-  alertTimesByIncident,
-  incidentClock,
-  NO_ALERTS,
-  responseDurations,
-} from '../metrics/incident-clock.js'
+import { readIncidentClock, responseDurations } from '../metrics/incident-clock.js'
 import type { Database, FiveWhy, IncidentRcaRow, IncidentRow, RcaState } from '../store/schema.js'
 import type { Store } from '../store/store.js'
 import { rcaPrefill } from './rca-prefill.js'
@@ -252,8 +247,7 @@ export class RcaService {
     row: IncidentRcaRow,
     saved: boolean,
   ): Promise<RcaView> {
-    const alertTimes = (await alertTimesByIncident(db, [incident.id])).get(incident.id) ?? NO_ALERTS
-    const clock = incidentClock(incident, alertTimes)
+    const clock = await readIncidentClock(db, incident)
     const keyEvents = await db
       .selectFrom('incident_timeline')
       .selectAll()

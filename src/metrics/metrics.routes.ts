@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { UserError } from '../core/errors.js'
 import type { App, AppContext } from '../server/context.js'
+import { responseDurationsShape } from './incident-clock.schema.js'
 import { METRIC_GROUPS } from './response-metrics.service.js'
 
 const DAY_MS = 86_400_000
@@ -42,10 +43,7 @@ export async function responseMetricsRoutes(app: App, { services }: AppContext):
                 severity: z.string(),
                 rules: z.array(z.object({ id: z.string(), title: z.string() })),
                 createdAt: z.string(),
-                ttdMs: nullableMs,
-                ttaMs: nullableMs,
-                ttcMs: nullableMs,
-                ttrMs: nullableMs,
+                ...responseDurationsShape,
               }),
             ),
             falsePositives: z.array(

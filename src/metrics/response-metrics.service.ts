@@ -1,11 +1,5 @@
 import type { Store } from '../store/store.js'
-import {
-  alertTimesByIncident,
-  incidentClock,
-  NO_ALERTS,
-  type ResponseDurations,
-  responseDurations,
-} from './incident-clock.js'
+import { type ResponseDurations, readIncidentClocks, responseDurations } from './incident-clock.js'
 
 export const METRIC_GROUPS = ['severity', 'rule'] as const
 export type MetricGroup = (typeof METRIC_GROUPS)[number]
@@ -71,7 +65,6 @@ export class ResponseMetricsService {
       .orderBy('id')
       .execute()
     const ids = rows.map((row) => row.id)
-    const times = await alertTimesByIncident(db, ids)
     const rulesOf = new Map<number, { id: string; title: string }[]>()
     for (let start = 0; start < ids.length; start += 500) {
       const pairs = await db
@@ -86,13 +79,13 @@ export class ResponseMetricsService {
         rulesOf.set(id, [...(rulesOf.get(id) ?? []), { id: pair.rule_id, title: String(pair.rule_title) }])
       }
     }
-    const incidents: IncidentResponse[] = rows.map((row) => ({
-      id: row.id,
-      title: row.title,
-      severity: row.severity,
-      rules: rulesOf.get(row.id) ?? [],
-      createdAt: row.created_at,
-      ...responseDurations(incidentClock(row, times.get(row.id) ?? NO_ALERTS)),
+    const incidents: IncidentResponse[] = (await readIncidentClocks(db, rows)).map(({ incident, clock }) => ({
+      id: incident.id,
+      title: incident.title,
+      severity: incident.severity,
+      rules: rulesOf.get(incident.id) ?? [],
+      createdAt: incident.created_at,
+      ...responseDurations(clock),
     }))
     return {
       from: query.from,

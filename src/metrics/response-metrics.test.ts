@@ -64,7 +64,6 @@ for (const engine of ENGINES) {
           created_by: 'script',
           created_at: fields.created,
           updated_at: fields.created,
-          detected_at: null,
           contained_at: fields.contained ?? null,
           resolved_at: fields.resolved ?? null,
           closed_at: fields.closed ?? null,

@@ -337,8 +337,6 @@ export interface IncidentsTable {
   created_by: string
   created_at: Timestamp
   updated_at: Timestamp
-  /** Earliest first-seen of its alerts: the start of time-to-detect. */
-  detected_at: Timestamp | null
   contained_at: Timestamp | null
   resolved_at: Timestamp | null
   closed_at: Timestamp | null

@@ -112,7 +112,10 @@ export interface Incident {
   createdBy: string
   createdAt: string
   updatedAt: string
-  detectedAt: string | null
+  /** The first event of its alerts; null without alerts. */
+  firstEventAt: string | null
+  /** The first alert raised (the opening without alerts): where response times start. */
+  detectedAt: string
   closedAt: string | null
 }
 

@@ -16,6 +16,7 @@ import * as rca from './013-rca.js'
 import * as eventLabels from './014-event-labels.js'
 import * as alertEntities from './015-alert-entities.js'
 import * as eventCompression from './016-event-compression.js'
+import * as incidentDetectedAt from './017-incident-detected-at.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '014-event-labels': eventLabels,
   '015-alert-entities': alertEntities,
   '016-event-compression': eventCompression,
+  '017-incident-detected-at': incidentDetectedAt,
 }
