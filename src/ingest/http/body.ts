@@ -1,5 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
+import { decodeText } from '../decode-text.js'
 import type { RawRecord } from '../ingest.service.js'
 
 /** Largest body after decompression: a small gzip must not inflate into gigabytes. */
@@ -36,52 +37,76 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
  * record per non-blank line (NDJSON, or plain text lines such as syslog). Lines that are not
  * valid JSON stay text: the source's parser decides what they are, and a dead letter keeps them
  * when nothing can read them.
+ *
+ * Lines are cut from the bytes and each decoded on its own: a 3 MB body decoded whole is a
+ * large-object string (fresh pages from the kernel for every request) that every line, a slice
+ * of it, keeps alive until its batch commits. A newline byte never occurs inside a multi-byte
+ * UTF-8 character, so cutting bytes at newlines cuts the text at the same places.
  */
-export function splitRecords(text: string): RawRecord[] {
-  const start = firstNonSpace(text)
-  if (text[start] === '[') {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch (error) {
-      throw new UserError(
-        'invalid_json',
-        `the body starts like a JSON array but is not valid JSON: ${(error as Error).message}`,
-      )
-    }
-    if (Array.isArray(parsed)) {
-      return parsed.map((item, index) =>
-        item !== null && typeof item === 'object' && !Array.isArray(item)
-          ? { raw: item as Record<string, unknown>, location: `item ${index}` }
-          : { raw: JSON.stringify(item), location: `item ${index}` },
-      )
-    }
+export function splitRecords(body: Buffer): RawRecord[] {
+  const start = firstNonSpace(body)
+  if (body[start] === OPEN_BRACKET) {
+    // From the bracket: JSON.parse refuses a byte order mark before it.
+    const records = splitArray(decodeText(body, start))
+    if (records !== undefined) return records
   }
   const records: RawRecord[] = []
   let lineNumber = 0
   let from = 0
-  while (from <= text.length) {
-    let end = text.indexOf('\n', from)
-    if (end < 0) end = text.length
+  while (from <= body.length) {
+    let end = body.indexOf(NEWLINE, from)
+    if (end < 0) end = body.length
     lineNumber += 1
-    let line = text.slice(from, end)
-    if (line.endsWith('\r')) line = line.slice(0, -1)
-    if (line.trim().length > 0) records.push({ raw: line, location: `line ${lineNumber}` })
+    const stop = end > from && body[end - 1] === CARRIAGE_RETURN ? end - 1 : end
+    if (hasNonSpace(body, from, stop)) {
+      const line = decodeText(body, from, stop)
+      if (line.trim().length > 0) records.push({ raw: line, location: `line ${lineNumber}` })
+    }
     from = end + 1
   }
   return records
 }
 
-function firstNonSpace(text: string): number {
-  let index = 0
-  while (
-    index < text.length &&
-    (text[index] === ' ' ||
-      text[index] === '\n' ||
-      text[index] === '\r' ||
-      text[index] === '\t' ||
-      text[index] === '\uFEFF')
+/** A body that starts with `[`: one record per element, or undefined when it parses to no array. */
+function splitArray(text: string): RawRecord[] | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new UserError(
+      'invalid_json',
+      `the body starts like a JSON array but is not valid JSON: ${(error as Error).message}`,
+    )
+  }
+  if (!Array.isArray(parsed)) return undefined
+  return parsed.map((item, index) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? { raw: item as Record<string, unknown>, location: `item ${index}` }
+      : { raw: JSON.stringify(item), location: `item ${index}` },
   )
-    index++
-  return index
+}
+
+const NEWLINE = 0x0a
+const CARRIAGE_RETURN = 0x0d
+const OPEN_BRACKET = 0x5b
+/** The UTF-8 byte order mark, EF BB BF, skipped before the first character like white space. */
+const BOM = [0xef, 0xbb, 0xbf]
+
+function isSpaceByte(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === NEWLINE || byte === CARRIAGE_RETURN || byte === 0x09
+}
+
+/** Cheap pre-check before decoding: a line of only ASCII white space is skipped undecoded. */
+function hasNonSpace(body: Buffer, from: number, stop: number): boolean {
+  for (let index = from; index < stop; index++) if (!isSpaceByte(body[index])) return true
+  return false
+}
+
+function firstNonSpace(body: Buffer): number {
+  let index = 0
+  for (;;) {
+    if (isSpaceByte(body[index])) index++
+    else if (body[index] === BOM[0] && body[index + 1] === BOM[1] && body[index + 2] === BOM[2]) index += 3
+    else return index
+  }
 }

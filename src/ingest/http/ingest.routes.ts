@@ -4,7 +4,6 @@ import { z } from 'zod'
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../../core/errors.js'
 import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
-import { decodeText } from '../decode-text.js'
 import { QueueFullError } from '../pipeline/ingest-queue.js'
 import { decodeBody, splitRecords } from './body.js'
 
@@ -83,7 +82,7 @@ export async function ingestRoutes(app: App, context: AppContext): Promise<void>
       async (request, reply) => {
         const source = await resolveTargetSource(request, context, request.params.source)
         const raw = decodeBody(request.body as Buffer, request.headers['content-encoding'])
-        const records = splitRecords(decodeText(raw))
+        const records = splitRecords(raw)
         try {
           const result = await services.ingest.submit({ source, input: 'http', records, bytes: raw.length })
           const errors = result.records
