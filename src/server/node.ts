@@ -37,6 +37,7 @@ export async function startNode(
     dataDir: config.dataDir,
     duckdbMemoryLimit: config.duckdbMemoryLimit,
     poolSize: config.databasePoolSize,
+    logger: logger.child({ component: 'store' }),
   })
   // Resolved once at start-up, so a generated key is created (and logged) before anything uses it.
   const secretKey = config.secretKey ?? ensureSecretKey(config, logger).toString('hex')

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import type { Logger } from 'pino'
 import { OperationalError } from '../core/errors.js'
 import { MEMORY_SIZE } from '../core/memory-size.js'
 import { duckdbSchemaDialect } from './ddl/duckdb.js'
@@ -27,6 +28,8 @@ export interface StoreOptions {
   migrate?: boolean
   /** DuckDB only: its memory_limit (e.g. `2GB`); DuckDB's own default when absent. */
   duckdbMemoryLimit?: string | undefined
+  /** Where migration notes go (warnings); standard error when absent. */
+  logger?: Logger | undefined
 }
 
 // pg returns int8 as text by default to avoid precision loss; our ids and sequence numbers fit
@@ -42,7 +45,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     : await openDuckDB(options)
   try {
     if (options.migrate !== false) {
-      await migrateToLatest(store)
+      const { notes } = await migrateToLatest(store)
+      for (const { migration, message } of notes) {
+        if (options.logger) options.logger.warn({ migration }, message)
+        else process.stderr.write(`migration ${migration}: ${message}\n`)
+      }
       await store.checkpoint()
     }
   } catch (error) {

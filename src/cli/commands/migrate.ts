@@ -16,10 +16,11 @@ export function registerMigrate(program: Command): void {
         poolSize: 2,
       })
       try {
-        const { applied } = await migrateToLatest(store)
+        const { applied, notes } = await migrateToLatest(store)
         process.stdout.write(
           applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
         )
+        for (const { migration, message } of notes) process.stderr.write(`${migration}: ${message}\n`)
       } finally {
         await store.close()
       }

@@ -20,4 +20,5 @@ export const duckdbSchemaDialect: SchemaDialect = {
       .execute(db)
   },
   async createAlertListIndexes() {},
+  async createAlertSearchIndex() {},
 }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { EVENT_COLUMNS_SQL } from './events-columns.js'
-import type { SchemaDialect } from './schema-dialect.js'
+import type { MigrationNote, SchemaDialect } from './schema-dialect.js'
 
 /**
  * On PostgreSQL events are range-partitioned by day on event_time, so retention drops whole
@@ -35,4 +35,48 @@ export const postgresSchemaDialect: SchemaDialect = {
     // almost nothing, and the planner sorts the whole table instead of walking the time index.
     await sql`CREATE STATISTICS alerts_title_lower_stats ON (lower(rule_title)) FROM alerts`.execute(db)
   },
+  async createAlertSearchIndex(db: Kysely<unknown>, note: MigrationNote) {
+    const trigram = await ensureTrigramExtension(db)
+    if ('skipped' in trigram) {
+      note(`alert search stays a sequential scan: the pg_trgm extension ${trigram.skipped}`)
+      return
+    }
+    // A B-tree cannot serve `LIKE '%term%'`; trigrams can, and also find quickly that nothing
+    // matches. The expression is the one the alert filter compares (alerts.service.ts).
+    await sql`CREATE INDEX alerts_rule_title_trgm_idx ON alerts
+      USING gin (lower(rule_title) ${sql.id(trigram.schema)}.gin_trgm_ops)`.execute(db)
+  },
+}
+
+/**
+ * Creates pg_trgm unless it is there already. It ships with PostgreSQL's contrib package, which a
+ * server may lack, and creating it needs the CREATE privilege on the database (it is a trusted
+ * extension); either way the caller goes on without it.
+ */
+async function ensureTrigramExtension(
+  db: Kysely<unknown>,
+): Promise<{ schema: string } | { skipped: string }> {
+  const available = await sql<{ installed: string | null }>`
+    SELECT installed_version AS installed FROM pg_available_extensions WHERE name = 'pg_trgm'`.execute(db)
+  const row = available.rows[0]
+  if (!row) return { skipped: 'is not available on this server (it comes with the contrib package)' }
+  if (row.installed === null) {
+    // Migrations run in one transaction, which a failed statement would abort: a savepoint keeps
+    // the failure to this statement.
+    const guarded = db.isTransaction
+    if (guarded) await sql`SAVEPOINT create_pg_trgm`.execute(db)
+    try {
+      await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db)
+      if (guarded) await sql`RELEASE SAVEPOINT create_pg_trgm`.execute(db)
+    } catch (error) {
+      if (guarded) await sql`ROLLBACK TO SAVEPOINT create_pg_trgm`.execute(db)
+      return { skipped: `could not be created: ${error instanceof Error ? error.message : String(error)}` }
+    }
+  }
+  // Installed in whatever schema its creator chose (often `extensions` on managed services).
+  const schema = await sql<{ schema: string }>`
+    SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_trgm'`.execute(db)
+  const name = schema.rows[0]?.schema
+  return name ? { schema: name } : { skipped: 'was not found after creating it' }
 }

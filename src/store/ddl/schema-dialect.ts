@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely'
 
+/** Tells the operator something a migration could not do, with the reason (logged at start-up). */
+export type MigrationNote = (message: string) => void
+
 /**
  * DDL that truly differs between the engines. Migrations call these instead of branching on
  * the engine; everything else in a migration is SQL both engines accept.
@@ -16,4 +19,10 @@ export interface SchemaDialect {
    * while its scans skip row groups by min/max (alerts are appended in time order).
    */
   createAlertListIndexes(db: Kysely<unknown>): Promise<void>
+  /**
+   * The index behind the alert list's free text (`q`, `lower(rule_title) LIKE '%…%'`; migration
+   * 018). PostgreSQL: a GIN trigram index when the pg_trgm extension exists or can be created,
+   * else nothing and a note (the search still works, by scanning). DuckDB: none, as above.
+   */
+  createAlertSearchIndex(db: Kysely<unknown>, note: MigrationNote): Promise<void>
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { SchemaDialect } from '../ddl/schema-dialect.js'
+import type { MigrationNote, SchemaDialect } from '../ddl/schema-dialect.js'
 import * as foundation from './001-foundation.js'
 import * as ingest from './002-ingest.js'
 import * as detections from './003-detections.js'
@@ -17,9 +17,10 @@ import * as eventLabels from './014-event-labels.js'
 import * as alertEntities from './015-alert-entities.js'
 import * as eventCompression from './016-event-compression.js'
 import * as incidentDetectedAt from './017-incident-detected-at.js'
+import * as alertSearchIndex from './018-alert-search-index.js'
 
 export interface StoreMigration {
-  up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void>
+  up(db: Kysely<unknown>, ddl: SchemaDialect, note: MigrationNote): Promise<void>
 }
 
 /** Every migration, in order. Names are permanent once released: add, never rename. */
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '015-alert-entities': alertEntities,
   '016-event-compression': eventCompression,
   '017-incident-detected-at': incidentDetectedAt,
+  '018-alert-search-index': alertSearchIndex,
 }
