@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeText } from './decode-text.js'
+import { decodeLines, decodeText } from './decode-text.js'
 
 describe('decodeText', () => {
   it('gives the same text as UTF-8 decoding, for ASCII, UTF-8 and broken bytes, whole or in part', () => {
@@ -14,6 +14,16 @@ describe('decodeText', () => {
       expect(decodeText(bytes, 1, Math.max(1, bytes.length - 1))).toBe(
         bytes.toString('utf8', 1, Math.max(1, bytes.length - 1)),
       )
+    }
+  })
+})
+
+describe('decodeLines', () => {
+  it('splits as decodeText(bytes).split(newline) does, each line without its carriage return', () => {
+    const samples = ['', '\n', 'a', 'a\n', 'a\r\nb\r\n\r\n', '\r', 'é\r\n🦆\nx\r', 'no newline at end']
+    for (const sample of samples) {
+      const expected = sample.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+      expect(decodeLines(Buffer.from(sample, 'utf8')), JSON.stringify(sample)).toEqual(expected)
     }
   })
 })

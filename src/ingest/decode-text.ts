@@ -9,3 +9,26 @@ export function decodeText(bytes: Buffer, start = 0, end = bytes.length): string
   const view = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end)
   return isAscii(view) ? view.toString('latin1') : view.toString('utf8')
 }
+
+const NEWLINE = 0x0a
+const CARRIAGE_RETURN = 0x0d
+
+/**
+ * `decodeText(bytes).split('\n')` with each line's trailing `\r` removed, but each line decoded on
+ * its own: a body of megabytes decoded whole is a large-object string (fresh zeroed pages from the
+ * kernel for every request) that every line, a slice of it, keeps alive until its batch commits.
+ * A newline byte never occurs inside a multi-byte UTF-8 character, so cutting the bytes at
+ * newlines cuts the text at the same places.
+ */
+export function decodeLines(bytes: Buffer): string[] {
+  const lines: string[] = []
+  let from = 0
+  while (from <= bytes.length) {
+    let end = bytes.indexOf(NEWLINE, from)
+    if (end < 0) end = bytes.length
+    const stop = end > from && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end
+    lines.push(stop === from ? '' : decodeText(bytes, from, stop))
+    from = end + 1
+  }
+  return lines
+}

@@ -21,8 +21,7 @@ const ACTIONS: ReadonlySet<string> = new Set<BulkAction>(['index', 'create', 'up
  * after an action is its document whatever it holds. A malformed action line fails the whole
  * request, as in Elasticsearch; a bad document only fails its own item, later.
  */
-export function parseBulkBody(text: string): BulkOperation[] {
-  const lines = text.split('\n')
+export function parseBulkBody(lines: readonly string[]): BulkOperation[] {
   const operations: BulkOperation[] = []
   let index = 0
   while (index < lines.length) {

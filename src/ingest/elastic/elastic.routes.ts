@@ -1,7 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { App, AppContext } from '../../server/context.js'
-import { decodeText } from '../decode-text.js'
+import { decodeLines } from '../decode-text.js'
 import { decodeBody } from '../http/body.js'
 import { parseBulkBody } from './bulk-body.js'
 import { runBulk } from './bulk-ingest.js'
@@ -86,8 +86,9 @@ export async function elasticRoutes(app: App, context: AppContext): Promise<void
           schema: { hide: true, params: bulkParams },
           handler: async (request, reply) => {
             const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-            const text = decodeText(decodeBody(body, request.headers['content-encoding']))
-            const operations = parseBulkBody(text)
+            const operations = parseBulkBody(
+              decodeLines(decodeBody(body, request.headers['content-encoding'])),
+            )
             const { response, retryAfterSeconds } = await runBulk(
               operations,
               request.params.index,

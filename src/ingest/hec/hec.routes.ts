@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { UserError } from '../../core/errors.js'
 import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
-import { decodeText as bytesToText } from '../decode-text.js'
+import { decodeText as bytesToText, decodeLines } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
 import { decodeBody } from '../http/body.js'
 import { resolveTargetSource } from '../http/ingest.routes.js'
@@ -82,7 +82,7 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
           },
           async (request) => {
             const channel = channelOf(request.headers[CHANNEL_HEADER], request.query.channel)
-            const body = decodeText(request)
+            const body = decodedBody(request)
             const { host, source, sourcetype, index } = request.query
             const framing: RecordFraming = {}
             if (host) framing.defaults = { hostName: host }
@@ -90,10 +90,16 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
             if (labels) framing.labels = labels
             const parser = parserForSourcetype(sourcetype)
             if (parser) framing.parser = parser
-            const records = rawLines(body.text, Object.keys(framing).length > 0 ? framing : undefined)
+            const records = rawLines(decodeLines(body), Object.keys(framing).length > 0 ? framing : undefined)
             if (records.length === 0) throw new HecError(HEC.noData, 'no_data', 'the request has no lines')
             const sourceName = request.ingestSource?.name ?? indexSource(request.query.index)
-            await submitGroups(new Map([[sourceName, records]]), records.length, body.bytes, request, context)
+            await submitGroups(
+              new Map([[sourceName, records]]),
+              records.length,
+              body.length,
+              request,
+              context,
+            )
             return success(acks, channel)
           },
         )
@@ -135,16 +141,20 @@ function channelOf(header: string | string[] | undefined, query: string | undefi
   return channel
 }
 
-function decodeText(request: FastifyRequest): { text: string; bytes: number } {
+/** The request body, inflated when it says it is compressed. */
+function decodedBody(request: FastifyRequest): Buffer {
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-  const decoded = decodeBody(body, request.headers['content-encoding'])
+  return decodeBody(body, request.headers['content-encoding'])
+}
+
+function decodeText(request: FastifyRequest): { text: string; bytes: number } {
+  const decoded = decodedBody(request)
   return { text: bytesToText(decoded), bytes: decoded.length }
 }
 
-function rawLines(text: string, framing: RecordFraming | undefined): RawRecord[] {
+function rawLines(lines: readonly string[], framing: RecordFraming | undefined): RawRecord[] {
   const records: RawRecord[] = []
-  text.split('\n').forEach((line, index) => {
-    const content = line.endsWith('\r') ? line.slice(0, -1) : line
+  lines.forEach((content, index) => {
     if (content.trim().length === 0) return
     const record: RawRecord = { raw: content, location: `line ${index + 1}` }
     if (framing) record.framing = framing

@@ -1,6 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
-import { decodeText } from '../decode-text.js'
+import { decodeLines, decodeText } from '../decode-text.js'
 import type { RawRecord } from '../ingest.service.js'
 
 /** Largest body after decompression: a small gzip must not inflate into gigabytes. */
@@ -37,11 +37,7 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
  * record per non-blank line (NDJSON, or plain text lines such as syslog). Lines that are not
  * valid JSON stay text: the source's parser decides what they are, and a dead letter keeps them
  * when nothing can read them.
- *
- * Lines are cut from the bytes and each decoded on its own: a 3 MB body decoded whole is a
- * large-object string (fresh pages from the kernel for every request) that every line, a slice
- * of it, keeps alive until its batch commits. A newline byte never occurs inside a multi-byte
- * UTF-8 character, so cutting bytes at newlines cuts the text at the same places.
+ * Lines are decoded one by one (see `decodeLines`).
  */
 export function splitRecords(body: Buffer): RawRecord[] {
   const start = firstNonSpace(body)
@@ -51,19 +47,9 @@ export function splitRecords(body: Buffer): RawRecord[] {
     if (records !== undefined) return records
   }
   const records: RawRecord[] = []
-  let lineNumber = 0
-  let from = 0
-  while (from <= body.length) {
-    let end = body.indexOf(NEWLINE, from)
-    if (end < 0) end = body.length
-    lineNumber += 1
-    const stop = end > from && body[end - 1] === CARRIAGE_RETURN ? end - 1 : end
-    if (hasNonSpace(body, from, stop)) {
-      const line = decodeText(body, from, stop)
-      if (line.trim().length > 0) records.push({ raw: line, location: `line ${lineNumber}` })
-    }
-    from = end + 1
-  }
+  decodeLines(body).forEach((line, index) => {
+    if (line.trim().length > 0) records.push({ raw: line, location: `line ${index + 1}` })
+  })
   return records
 }
 
@@ -86,20 +72,12 @@ function splitArray(text: string): RawRecord[] | undefined {
   )
 }
 
-const NEWLINE = 0x0a
-const CARRIAGE_RETURN = 0x0d
 const OPEN_BRACKET = 0x5b
 /** The UTF-8 byte order mark, EF BB BF, skipped before the first character like white space. */
 const BOM = [0xef, 0xbb, 0xbf]
 
 function isSpaceByte(byte: number | undefined): boolean {
-  return byte === 0x20 || byte === NEWLINE || byte === CARRIAGE_RETURN || byte === 0x09
-}
-
-/** Cheap pre-check before decoding: a line of only ASCII white space is skipped undecoded. */
-function hasNonSpace(body: Buffer, from: number, stop: number): boolean {
-  for (let index = from; index < stop; index++) if (!isSpaceByte(body[index])) return true
-  return false
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 }
 
 function firstNonSpace(body: Buffer): number {
