@@ -59,12 +59,23 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return store
 }
 
+/**
+ * Storage format of DuckDB files this server creates. DuckDB writes new files in its 1.0 format
+ * unless told otherwise, and that format has no ZSTD string compression: events' originals
+ * (JSON of a few KB) were stored uncompressed, and a checkpoint spent most of its time writing
+ * them. From 1.2 on, `original` is ZSTD-compressed (see the events table). Measured on 150,000
+ * OTRF Windows events: 491 MiB → 6 MiB on disk, append + checkpoint 27 → 19 µs of CPU per event,
+ * a range of 1,000 events read in 6 instead of 17 ms. A file created by an older Watchfloor keeps
+ * its format (DuckDB reads it as before, without the compression).
+ */
+const DUCKDB_STORAGE_VERSION = 'v1.2.0'
+
 async function openDuckDB(options: StoreOptions): Promise<Store> {
   const file = options.duckdbFile ?? path.join(options.dataDir, 'watchfloor.duckdb')
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
   let instance: DuckDBInstance
   try {
-    instance = await DuckDBInstance.create(file)
+    instance = await DuckDBInstance.create(file, { storage_compatibility_version: DUCKDB_STORAGE_VERSION })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const hint = /lock/i.test(message)

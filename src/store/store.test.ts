@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildEvent } from '../test-support/builders.js'
@@ -146,7 +150,50 @@ describe('duckdb: embedded database settings', () => {
   })
 })
 
-// PostgreSQL only: DuckDB chooses its own compression at checkpoint.
+describe('duckdb: event storage', () => {
+  it('creates files in a storage format with ZSTD and compresses originals with it at checkpoint', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'watchfloor-zstd-'))
+    const store = await openStore({ dataDir })
+    try {
+      const events = Array.from({ length: 3_000 }, (_, index) =>
+        buildEvent({
+          original: { EventID: 4688, n: index, CommandLine: `cmd.exe /c echo ${'x'.repeat(2_000)}` },
+        }),
+      )
+      await store.events.append(events)
+      await store.checkpoint()
+      const { rows } = await sql<{ compression: string }>`
+        SELECT DISTINCT compression FROM pragma_storage_info('events') WHERE column_name = 'original'
+          AND segment_type = 'VARCHAR'`.execute(store.db)
+      expect(rows).toEqual([{ compression: 'ZSTD' }])
+      const read = await store.events.readAfter(0, 3_000)
+      expect(read.map((row) => (row.original as { n: number }).n)).toEqual(events.map((_, index) => index))
+    } finally {
+      await store.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('still opens a file created in the old storage format, and reads and writes it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'watchfloor-v1-'))
+    const file = path.join(dataDir, 'watchfloor.duckdb')
+    const old = await DuckDBInstance.create(file)
+    old.closeSync()
+    const store = await openStore({ dataDir })
+    try {
+      await store.events.append([buildEvent({ hostName: 'old-format' })])
+      const { rows } = await sql<{ tags: string }>`
+        SELECT tags['storage_version'] AS tags FROM duckdb_databases() WHERE path = ${file}`.execute(store.db)
+      expect(rows[0]!.tags).toMatch(/^v1\.0/)
+      expect((await store.events.readAfter(0, 10))[0]!.host_name).toBe('old-format')
+    } finally {
+      await store.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+// PostgreSQL: TOAST compression, set per column and partition.
 describe('postgres: event storage', () => {
   let ctx: TestStore
   beforeEach(async () => {
