@@ -364,6 +364,43 @@ for (const engine of ENGINES) {
         )
         await evidenceRow.getByRole('button', { name: 'Verify' }).click()
         await evidenceRow.getByText('intact').waitFor()
+        // The chain of custody, oldest first: the upload through the API, then the check just made.
+        const custody = evidenceRow.locator('.custody')
+        const custodyEntries = custody.locator('li')
+        await custody.locator('summary', { hasText: 'Custody' }).click()
+        await expect
+          .poll(() => custodyEntries.allTextContents())
+          .toEqual([
+            // Uploaded with the test's admin token, checked by the admin logged in here.
+            expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d token:admin test acquire$/),
+            expect.stringMatching(
+              / token:admin test upload sha256 [0-9a-f]{64} · sizeBytes 23 · deduplicated /,
+            ),
+            expect.stringMatching(/ admin verify result intact/),
+          ])
+        // Download needs a reason, which the link carries to the server and custody keeps.
+        const download = evidenceRow.getByText('Download', { exact: true })
+        expect(await download.getAttribute('href')).toBeNull()
+        await evidenceRow
+          .getByRole('textbox', { name: 'Reason to download lsass-dc01.dmp' })
+          .fill('Sandbox analysis')
+        const href = await download.getAttribute('href')
+        expect(href).toBe(
+          `/api/v1/incidents/${incidentId}/evidence/${await evidenceRow.getAttribute('data-evidence-id')}/content?reason=Sandbox%20analysis`,
+        )
+        const fetched = await page.evaluate(async (url) => {
+          const response = await fetch(url)
+          return { status: response.status, bytes: [...new Uint8Array(await response.arrayBuffer())] }
+        }, href ?? '')
+        expect(fetched.status).toBe(200)
+        expect(Buffer.from(fetched.bytes)).toEqual(capture)
+        // Opened again, the list is read afresh: the download is in it, with who and why.
+        await custody.locator('summary').click()
+        await custody.locator('summary').click()
+        await expect.poll(() => custodyEntries.count()).toBe(4)
+        const downloaded = custodyEntries.nth(3)
+        expect(await downloaded.textContent()).toMatch(/ admin download/)
+        expect(await downloaded.locator('blockquote').textContent()).toBe('Sandbox analysis')
         await page.screenshot({ path: path.join(shots, 'incident-evidence.png'), fullPage: true })
         expect(await page.locator('.rca-state').textContent()).toContain('not started')
         expect(await page.getByRole('link', { name: 'PDF' }).getAttribute('href')).toBe(

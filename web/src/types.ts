@@ -157,6 +157,15 @@ export interface Evidence {
   lastVerifiedAt: string | null
   lastVerifyResult: string | null
 }
+/** One step in an evidence item's chain of custody. */
+export interface CustodyEntry {
+  id: number
+  action: string
+  actor: string
+  occurredAt: string
+  reason: string | null
+  details: Record<string, unknown> | null
+}
 /** The parts of the root-cause analysis the incident page shows. */
 export interface RcaSummary {
   version: number
