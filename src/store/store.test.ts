@@ -203,6 +203,25 @@ describe('postgres: event storage', () => {
     await ctx?.close()
   })
 
+  it('keeps the original JSON text byte for byte: key order, duplicates, spacing, escaped NUL', async () => {
+    const texts = ['{"b": 1,  "a": "x\\u0000y", "a": 2}', '{"EventID":4688, "CommandLine":"naïve 🙂" }']
+    await ctx.store.events.append(
+      texts.map((text) => buildEvent({ original: JSON.parse(text), originalJson: text })),
+    )
+    const { rows } = await sql<{ original: string }>`SELECT original FROM events ORDER BY seq`.execute(
+      ctx.store.db,
+    )
+    expect(rows.map((row) => row.original)).toEqual(texts)
+    const read = await ctx.store.events.readAfter(0, 2)
+    expect(read.map((row) => row.original)).toEqual(texts.map((text) => JSON.parse(text)))
+    // JSON operators through a cast (PostgreSQL's JSON parser refuses \u0000, so not on the first).
+    const cast = await sql<{ id: string }>`
+      SELECT original::jsonb ->> 'EventID' AS id FROM events WHERE seq = (SELECT max(seq) FROM events)`.execute(
+      ctx.store.db,
+    )
+    expect(cast.rows).toEqual([{ id: '4688' }])
+  })
+
   it('compresses originals with lz4 in every partition, including days created later', async () => {
     await ctx.store.events.prepareDays([new Date('2026-11-20T10:00:00Z')])
     const original = { EventID: 4688, CommandLine: 'x'.repeat(4_000) }

@@ -15,7 +15,7 @@ export const postgresSchemaDialect: SchemaDialect = {
       .raw(`CREATE TABLE events (
         seq BIGINT NOT NULL DEFAULT nextval('events_seq'),
         ${EVENT_COLUMNS_SQL},
-        original JSONB NOT NULL,
+        original JSONB NOT NULL, -- text since migration 019 (as received, byte for byte)
         PRIMARY KEY (event_time, seq)
       ) PARTITION BY RANGE (event_time)`)
       .execute(db)

@@ -17,8 +17,25 @@ export async function insertEventRows(
   return seqs
 }
 
-export function readEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number): Promise<EventRow[]> {
-  return db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+/** Events after a sequence number, their JSON text columns (original, labels) parsed. */
+export async function readEventsAfter(
+  db: Kysely<Database>,
+  afterSeq: number,
+  limit: number,
+): Promise<EventRow[]> {
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute()
+  // Both engines keep the original as text; labels are text on DuckDB and jsonb on PostgreSQL.
+  for (const row of rows) {
+    if (typeof row.original === 'string') row.original = JSON.parse(row.original)
+    if (typeof row.labels === 'string') row.labels = JSON.parse(row.labels)
+  }
+  return rows
 }
 
 export async function countEvents(db: Kysely<Database>): Promise<number> {

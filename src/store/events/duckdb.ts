@@ -63,14 +63,7 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
       events.length === 0
         ? Promise.resolve([])
         : driver.runExclusive((connection) => appendBatch(connection, events)),
-    async readAfter(afterSeq, limit) {
-      const rows = await readEventsAfter(db, afterSeq, limit)
-      for (const row of rows) {
-        if (typeof row.original === 'string') row.original = JSON.parse(row.original)
-        if (typeof row.labels === 'string') row.labels = JSON.parse(row.labels)
-      }
-      return rows
-    },
+    readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
     async deleteOlderThan(cutoff) {
       const result = await db.deleteFrom('events').where('event_time', '<', cutoff).executeTakeFirst()
       return Number(result.numDeletedRows)

@@ -73,9 +73,8 @@ export function encodeEventsBinary(events: readonly StoredEvent[], firstSeq: num
     writer.text(event.destinationIp)
     writer.text(event.processName)
     writer.text(event.processCommandLine)
-    // jsonb refuses the escaped NUL character that JSON allows.
-    const json = event.originalJson ?? JSON.stringify(event.original)
-    writer.jsonb(json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json)
+    // Text, as received (migration 019); labels stay jsonb, which refuses an escaped NUL.
+    writer.text(event.originalJson ?? JSON.stringify(event.original))
     if (event.labels) writer.jsonb(JSON.stringify(event.labels).replaceAll('\\u0000', '\\ufffd'))
     else writer.int32(-1)
   }

@@ -10,6 +10,11 @@ import type { SchemaDialect } from '../ddl/schema-dialect.js'
  */
 export async function up(db: Kysely<unknown>, ddl: SchemaDialect): Promise<void> {
   if (ddl.jsonType !== 'JSONB') return
+  await compressOriginalsWithLz4(db)
+}
+
+/** PostgreSQL: lz4 for `events.original` and every partition's (a type change resets it). */
+export async function compressOriginalsWithLz4(db: Kysely<unknown>): Promise<void> {
   await sql`DO $$
     DECLARE part regclass;
     BEGIN

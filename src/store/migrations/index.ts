@@ -18,6 +18,7 @@ import * as alertEntities from './015-alert-entities.js'
 import * as eventCompression from './016-event-compression.js'
 import * as incidentDetectedAt from './017-incident-detected-at.js'
 import * as alertSearchIndex from './018-alert-search-index.js'
+import * as eventOriginalText from './019-event-original-text.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect, note: MigrationNote): Promise<void>
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '016-event-compression': eventCompression,
   '017-incident-detected-at': incidentDetectedAt,
   '018-alert-search-index': alertSearchIndex,
+  '019-event-original-text': eventOriginalText,
 }
