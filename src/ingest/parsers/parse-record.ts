@@ -142,11 +142,20 @@ function parseText(
     if (!isObject(parsed)) return failure('a JSON record must be an object or an array of objects')
     return toOutcome(parseObjectRecord(parsed, named, context), eventContext, text, parsed)
   }
-  const parser = named ?? getParser(detectTextParserName(text))!
+  const detected = named ?? getParser(detectTextParserName(text))!
+  // A source that names a JSON parser (windows, cloudtrail …) may still get it over syslog.
+  const carried = detected.parseText === undefined && opener === LESS_THAN ? detected : null
+  const parser = carried === null ? detected : getParser('syslog')!
   if (parser.parseText === undefined) {
     return failure(`parser ${parser.name} reads JSON objects; this record is a text line, not JSON`)
   }
-  const result = runParser(parser, () => parser.parseText!(text, context), context)
+  let result = runParser(parser, () => parser.parseText!(text, context), context)
+  if (!('error' in result) && !Array.isArray(result) && result.dataset === 'syslog') {
+    const payload = readJsonPayload(result, carried, context, limits)
+    if (payload !== null) result = payload
+    else if (carried !== null)
+      return failure(`parser ${carried.name} reads JSON objects; this syslog message carries none`)
+  }
   if (!('error' in result) && !(text.length <= limits.maxFieldLength && text.length < 2 * limits.maxFields)) {
     const drafts = Array.isArray(result) ? result : [result]
     for (const draft of drafts) {
@@ -155,6 +164,54 @@ function parseText(
     }
   }
   return toOutcome(result, eventContext)
+}
+
+const LESS_THAN = 60
+/** The CEE / Lumberjack cookie before a JSON syslog message (`@cee: {"msg": …}`). */
+const CEE_COOKIE = /^@cee:\s*/
+
+/**
+ * A JSON object carried as a syslog message (NXLog's `to_json()` over syslog, rsyslog and
+ * syslog-ng JSON templates, CEE's `@cee:` cookie) is read as the event it is: by the source's
+ * JSON parser when it names one, else by the parser its shape points at (a Windows event is
+ * normalised as one, and Sigma's Windows rules see its fields). The syslog header stays beside it
+ * as `syslog` (facility, severity, host, app …), and fills the host, time and process the payload
+ * lacks. A message that only looks like JSON, or that the JSON parser refuses, stays a syslog
+ * line. Null when there is no JSON object to read.
+ */
+function readJsonPayload(
+  syslog: EventDraft,
+  named: Parser | null,
+  context: ParseContext,
+  limits: ParseLimits,
+): EventDraft | ParseFailure | null {
+  const message = syslog.message
+  if (message === null) return null
+  const start = firstNonSpace(message)
+  let text = message
+  if (message.charCodeAt(start) !== 123) {
+    const cookie = CEE_COOKIE.exec(message.slice(start, start + 16))
+    if (cookie === null) return null
+    text = message.slice(start + cookie[0].length)
+  }
+  let payload: unknown
+  try {
+    payload = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!isObject(payload)) return null
+  const problem = checkStructure(payload, limits)
+  if (problem !== null) return problem
+  const result = parseObjectRecord(payload, named, context)
+  if ('error' in result) return named === null ? null : result
+  if (Array.isArray(result)) return null
+  if (!('syslog' in result.original)) result.original.syslog = syslog.original.syslog
+  result.hostName ??= syslog.hostName
+  result.processName ??= syslog.processName
+  result.processPid ??= syslog.processPid
+  if (result.timestamp === null) result.timestamp = syslog.timestamp
+  return result
 }
 
 /**
