@@ -149,12 +149,14 @@ function parseText(
   if (parser.parseText === undefined) {
     return failure(`parser ${parser.name} reads JSON objects; this record is a text line, not JSON`)
   }
-  let result = runParser(parser, () => parser.parseText!(text, context), context)
+  const result = runParser(parser, () => parser.parseText!(text, context), context)
   if (!('error' in result) && !Array.isArray(result) && result.dataset === 'syslog') {
     const payload = readJsonPayload(result, carried, context, limits)
-    if (payload !== null) result = payload
-    else if (carried !== null)
-      return failure(`parser ${carried.name} reads JSON objects; this syslog message carries none`)
+    if (payload === null) {
+      if (carried !== null)
+        return failure(`parser ${carried.name} reads JSON objects; this syslog message carries none`)
+    } else if ('error' in payload) return payload
+    else return toOutcome(payload.draft, eventContext, payload.json, payload.draft.original)
   }
   if (!('error' in result) && !(text.length <= limits.maxFieldLength && text.length < 2 * limits.maxFields)) {
     const drafts = Array.isArray(result) ? result : [result]
@@ -184,7 +186,7 @@ function readJsonPayload(
   named: Parser | null,
   context: ParseContext,
   limits: ParseLimits,
-): EventDraft | ParseFailure | null {
+): { draft: EventDraft; json: string | undefined } | ParseFailure | null {
   const message = syslog.message
   if (message === null) return null
   const start = firstNonSpace(message)
@@ -206,12 +208,22 @@ function readJsonPayload(
   const result = parseObjectRecord(payload, named, context)
   if ('error' in result) return named === null ? null : result
   if (Array.isArray(result)) return null
-  if (!('syslog' in result.original)) result.original.syslog = syslog.original.syslog
   result.hostName ??= syslog.hostName
   result.processName ??= syslog.processName
   result.processPid ??= syslog.processPid
   if (result.timestamp === null) result.timestamp = syslog.timestamp
-  return result
+  if ('syslog' in result.original) return { draft: result, json: undefined }
+  const header = syslog.original.syslog
+  const empty = Object.keys(result.original).length === 0
+  result.original.syslog = header
+  // The stored text is the payload as sent with the header added before its closing brace: no
+  // second serialisation of a few KB of JSON, and the payload's own bytes kept.
+  const close = text.lastIndexOf('}')
+  const json =
+    result.original !== payload
+      ? undefined
+      : `${text.slice(0, close)}${empty ? '' : ','}"syslog":${JSON.stringify(header)}}`
+  return { draft: result, json }
 }
 
 /**

@@ -36,6 +36,15 @@ describe('JSON carried in syslog', () => {
     })
   })
 
+  it('stores the payload as sent, with the header added, without serialising it again', () => {
+    for (const payload of ['{ "EventID" : 4624,"Channel":"Security", "n":[1, 2] }  ', '{}', '{"a":1}']) {
+      const [event] = events(`<14>1 2024-03-02T09:58:02Z relay nxlog - - - ${payload}`)
+      expect(event!.originalJson!.startsWith(payload.trim().slice(0, -1)), event!.originalJson).toBe(true)
+      expect(JSON.parse(event!.originalJson!)).toEqual(event!.original)
+      expect(event!.original).toMatchObject({ ...JSON.parse(payload), syslog: { appname: 'nxlog' } })
+    }
+  })
+
   it('reads a CEE-cookie JSON message, the header filling the host and time the payload lacks', () => {
     const [event] = events('<13>Mar  2 09:58:02 web01 app[42]: @cee: {"msg":"login failed","user":"bob"}')
     expect(event).toMatchObject({ dataset: 'json', hostName: 'web01', processName: 'app', userName: 'bob' })
