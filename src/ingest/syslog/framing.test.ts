@@ -34,6 +34,13 @@ describe('syslog TCP framing (RFC 6587)', () => {
     expect(result.messages).toEqual(['hello'])
   })
 
+  it('ends frames at NUL as at LF, mixed in one chunk and across chunks', () => {
+    const framer = new SyslogFramer()
+    const first = framer.push(Buffer.from('<13>a\0<13>b\n<13>c\n<13>d\0<13>e'))
+    expect(first.messages).toEqual(['<13>a', '<13>b', '<13>c', '<13>d'])
+    expect(framer.push(Buffer.from('f\n<13>g\0')).messages).toEqual(['<13>ef', '<13>g'])
+  })
+
   it('keeps a last line without LF when the connection closes', () => {
     const framer = new SyslogFramer()
     expect(framer.push(Buffer.from('<13>tail without newline')).messages).toEqual([])
