@@ -6,7 +6,7 @@ import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
 import { decodeText as bytesToText, decodeLines } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
-import { decodeBody } from '../http/body.js'
+import { decodeBody, lineRecords } from '../http/body.js'
 import { resolveTargetSource } from '../http/ingest.routes.js'
 import type { RawRecord } from '../ingest.service.js'
 import { HecAcks } from './hec-acks.js'
@@ -90,7 +90,10 @@ export async function hecRoutes(app: App, context: AppContext): Promise<void> {
             if (labels) framing.labels = labels
             const parser = parserForSourcetype(sourcetype)
             if (parser) framing.parser = parser
-            const records = rawLines(decodeLines(body), Object.keys(framing).length > 0 ? framing : undefined)
+            const records = lineRecords(
+              decodeLines(body),
+              Object.keys(framing).length > 0 ? framing : undefined,
+            )
             if (records.length === 0) throw new HecError(HEC.noData, 'no_data', 'the request has no lines')
             const sourceName = request.ingestSource?.name ?? indexSource(request.query.index)
             await submitGroups(
@@ -150,17 +153,6 @@ function decodedBody(request: FastifyRequest): Buffer {
 function decodeText(request: FastifyRequest): { text: string; bytes: number } {
   const decoded = decodedBody(request)
   return { text: bytesToText(decoded), bytes: decoded.length }
-}
-
-function rawLines(lines: readonly string[], framing: RecordFraming | undefined): RawRecord[] {
-  const records: RawRecord[] = []
-  lines.forEach((content, index) => {
-    if (content.trim().length === 0) return
-    const record: RawRecord = { raw: content, location: `line ${index + 1}` }
-    if (framing) record.framing = framing
-    records.push(record)
-  })
-  return records
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,7 @@
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
 import { decodeLines, decodeText } from '../decode-text.js'
+import type { RecordFraming } from '../framing.js'
 import type { RawRecord } from '../ingest.service.js'
 
 /** Largest body after decompression: a small gzip must not inflate into gigabytes. */
@@ -41,20 +42,25 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
  */
 export function splitRecords(body: Buffer): RawRecord[] {
   const start = firstNonSpace(body)
-  if (body[start] === OPEN_BRACKET) {
-    // From the bracket: JSON.parse refuses a byte order mark before it.
-    const records = splitArray(decodeText(body, start))
-    if (records !== undefined) return records
-  }
+  // From the bracket: JSON.parse refuses a byte order mark before it.
+  if (body[start] === OPEN_BRACKET) return splitArray(decodeText(body, start))
+  return lineRecords(decodeLines(body))
+}
+
+/** One record per non-blank line, located by its line number, with the input's framing if any. */
+export function lineRecords(lines: readonly string[], framing?: RecordFraming): RawRecord[] {
   const records: RawRecord[] = []
-  decodeLines(body).forEach((line, index) => {
-    if (line.trim().length > 0) records.push({ raw: line, location: `line ${index + 1}` })
+  lines.forEach((line, index) => {
+    if (line.trim().length === 0) return
+    const record: RawRecord = { raw: line, location: `line ${index + 1}` }
+    if (framing) record.framing = framing
+    records.push(record)
   })
   return records
 }
 
-/** A body that starts with `[`: one record per element, or undefined when it parses to no array. */
-function splitArray(text: string): RawRecord[] | undefined {
+/** A body that starts with `[` (a JSON text that starts so is an array): one record per element. */
+function splitArray(text: string): RawRecord[] {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -64,8 +70,7 @@ function splitArray(text: string): RawRecord[] | undefined {
       `the body starts like a JSON array but is not valid JSON: ${(error as Error).message}`,
     )
   }
-  if (!Array.isArray(parsed)) return undefined
-  return parsed.map((item, index) =>
+  return (parsed as unknown[]).map((item, index) =>
     item !== null && typeof item === 'object' && !Array.isArray(item)
       ? { raw: item as Record<string, unknown>, location: `item ${index}` }
       : { raw: JSON.stringify(item), location: `item ${index}` },
