@@ -132,7 +132,7 @@ export class LiteralAutomaton {
       values.push(...byNumber[index]!)
     }
     outputStart[outputCount] = values.length
-    this.asciiColumns = columns.slice(0, ALPHABET)
+    this.asciiColumns = new Uint8Array(ALPHABET)
     for (let code = 0; code < ALPHABET; code++) this.asciiColumns[code] = columns[FOLD[code]!]!
     this.otherColumn = columns[OTHER]!
     this.width = width
@@ -152,23 +152,29 @@ export class LiteralAutomaton {
   /** Scans `text` with ASCII folding; false (after reporting part of it) at a LOWERS_TO_ASCII character. */
   private scanFolded(text: string, report: (value: number) => void): boolean {
     const length = text.length
-    if (length < TWO_STREAM_LENGTH) return this.scanRange(text, 0, length, report)
+    if (length < TWO_STREAM_LENGTH) return this.scanRange(text, 0, length, 0, report) >= 0
     return this.scanTwoStreams(text, report)
   }
 
-  private scanRange(text: string, start: number, end: number, report: (value: number) => void): boolean {
+  /** Scans text[start, end) from `state`: the state reached, or -1 at a LOWERS_TO_ASCII character. */
+  private scanRange(
+    text: string,
+    start: number,
+    end: number,
+    state: number,
+    report: (value: number) => void,
+  ): number {
     const transitions = this.transitions
     const ascii = this.asciiColumns
     const firstOutput = this.firstOutput
-    let state = 0
     for (let index = start; index < end; index++) {
       const code = text.charCodeAt(index)
       const column = code < ALPHABET ? ascii[code]! : this.columnOf(code)
-      if (column < 0) return false
+      if (column < 0) return -1
       state = transitions[state + column]!
       if (state >= firstOutput) this.reportState(state, report)
     }
-    return true
+    return state
   }
 
   /** Column of a code ≥ 128: the shared one, or -1 for a LOWERS_TO_ASCII character. */
@@ -212,14 +218,7 @@ export class LiteralAutomaton {
       if (firstState >= firstOutput) this.reportState(firstState, report)
       if (secondState >= firstOutput) this.reportState(secondState, report)
     }
-    for (; second < length; second++) {
-      const code = text.charCodeAt(second)
-      const column = code < ALPHABET ? ascii[code]! : this.columnOf(code)
-      if (column < 0) return false
-      secondState = transitions[secondState + column]!
-      if (secondState >= firstOutput) this.reportState(secondState, report)
-    }
-    return true
+    return this.scanRange(text, second, length, secondState, report) >= 0
   }
 
   private reportState(state: number, report: (value: number) => void): void {
