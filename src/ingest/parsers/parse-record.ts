@@ -169,6 +169,7 @@ function parseText(
 }
 
 const LESS_THAN = 60
+const AT_SIGN = 64
 /** The CEE / Lumberjack cookie before a JSON syslog message (`@cee: {"msg": …}`). */
 const CEE_COOKIE = /^@cee:\s*/
 
@@ -192,6 +193,8 @@ function readJsonPayload(
   const start = firstNonSpace(message)
   let text = message
   if (message.charCodeAt(start) !== 123) {
+    // Most syslog messages are plain text: one character tells, before any slice or regex.
+    if (message.charCodeAt(start) !== AT_SIGN) return null
     const cookie = CEE_COOKIE.exec(message.slice(start, start + 16))
     if (cookie === null) return null
     text = message.slice(start + cookie[0].length)
