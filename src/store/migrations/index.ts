@@ -19,6 +19,7 @@ import * as eventCompression from './016-event-compression.js'
 import * as incidentDetectedAt from './017-incident-detected-at.js'
 import * as alertSearchIndex from './018-alert-search-index.js'
 import * as eventOriginalText from './019-event-original-text.js'
+import * as alertIncidentIndex from './020-alert-incident-index.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect, note: MigrationNote): Promise<void>
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '017-incident-detected-at': incidentDetectedAt,
   '018-alert-search-index': alertSearchIndex,
   '019-event-original-text': eventOriginalText,
+  '020-alert-incident-index': alertIncidentIndex,
 }
