@@ -127,6 +127,7 @@ export function createServices(
       ...DEFAULT_QUEUE_LIMITS,
       maxEvents: config.ingestQueueMaxEvents ?? DEFAULT_QUEUE_LIMITS.maxEvents,
       maxBytes: config.ingestQueueMaxBytes ?? DEFAULT_QUEUE_LIMITS.maxBytes,
+      concurrentBatches: store.events.concurrentAppends,
     },
     (stats) => {
       metrics.commitSeconds.observe(stats.ms / 1000)

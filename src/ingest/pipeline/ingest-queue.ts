@@ -22,6 +22,11 @@ export interface QueueLimits {
   maxBytes: number
   /** Most events written in one transaction. */
   maxBatchEvents: number
+  /**
+   * Batches being written at once (default 1). More than one only where the store commits
+   * overlapping appends in the order they were made (see `EventStore.concurrentAppends`).
+   */
+  concurrentBatches?: number
 }
 
 export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
@@ -56,7 +61,8 @@ export type CommitBatch = (submissions: readonly Submission[]) => Promise<number
 
 /**
  * The bounded queue between inputs and the database, with group commit: while one transaction
- * is being written, new submissions gather and go together in the next one. A submission's
+ * is being written, new submissions gather and go together in the next one (with
+ * `concurrentBatches` > 1, the next batch is prepared while the one before commits). A submission's
  * promise resolves only after its transaction committed: that is the moment an input may
  * acknowledge its sender. When the queue is full, `offer` refuses (HTTP answers 429) and
  * `whenSpace` lets stream inputs stop reading (TCP backpressure).
@@ -66,7 +72,8 @@ export class IngestQueue {
   readonly #spaceWaiters: Array<() => void> = []
   #queuedEvents = 0
   #queuedBytes = 0
-  #committing: Promise<void> | undefined
+  #inFlight = 0
+  readonly #idleWaiters: Array<() => void> = []
   #closed = false
 
   constructor(
@@ -109,7 +116,7 @@ export class IngestQueue {
   /** Stops accepting and commits everything already accepted. */
   async drain(): Promise<void> {
     this.#closed = true
-    while (this.#committing) await this.#committing
+    while (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve))
     for (const wake of this.#spaceWaiters.splice(0)) wake()
   }
 
@@ -118,38 +125,44 @@ export class IngestQueue {
       this.#pending.push({ ...submission, resolve, reject })
       this.#queuedEvents += submission.events.length + submission.deadLetters.length
       this.#queuedBytes += submission.bytes
-      this.#committing ??= this.#commitLoop()
+      this.#startBatches()
     })
   }
 
-  async #commitLoop(): Promise<void> {
+  /** Starts writing pending submissions while fewer than `concurrentBatches` batches are being written. */
+  #startBatches(): void {
+    const limit = this.limits.concurrentBatches ?? 1
+    while (this.#pending.length > 0 && this.#inFlight < limit) {
+      const batch = this.#takeBatch()
+      this.#inFlight += 1
+      void this.#commit(batch).finally(() => {
+        this.#inFlight -= 1
+        this.#startBatches()
+        if (this.#inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake()
+      })
+    }
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const started = performance.now()
+    let outcome: number[][] | undefined
+    let failure: unknown
     try {
-      while (this.#pending.length > 0) {
-        const batch = this.#takeBatch()
-        const started = performance.now()
-        let outcome: number[][] | undefined
-        let failure: unknown
-        try {
-          outcome = await this.commitBatch(batch)
-        } catch (error) {
-          failure = error
-        }
-        this.#release(batch)
-        if (outcome) {
-          this.onCommitted({
-            events: batch.reduce((n, s) => n + s.events.length, 0),
-            submissions: batch.length,
-            ms: performance.now() - started,
-          })
-          for (const [index, submission] of batch.entries())
-            submission.resolve({ seqs: outcome[index] ?? [] })
-        } else {
-          const error = new IngestUnavailableError(failure)
-          for (const submission of batch) submission.reject(error)
-        }
-      }
-    } finally {
-      this.#committing = undefined
+      outcome = await this.commitBatch(batch)
+    } catch (error) {
+      failure = error
+    }
+    this.#release(batch)
+    if (outcome) {
+      this.onCommitted({
+        events: batch.reduce((n, s) => n + s.events.length, 0),
+        submissions: batch.length,
+        ms: performance.now() - started,
+      })
+      for (const [index, submission] of batch.entries()) submission.resolve({ seqs: outcome[index] ?? [] })
+    } else {
+      const error = new IngestUnavailableError(failure)
+      for (const submission of batch) submission.reject(error)
     }
   }
 

@@ -62,6 +62,7 @@ export class DuckDBDriver implements Driver {
   readonly #instance: DuckDBInstance
   readonly #mutex = new Mutex()
   #connection: DuckDBKyselyConnection | undefined
+  readonly #writers: DuckDBConnection[] = []
 
   constructor(instance: DuckDBInstance) {
     this.#instance = instance
@@ -78,6 +79,16 @@ export class DuckDBDriver implements Driver {
 
   async releaseConnection(): Promise<void> {
     this.#mutex.unlock()
+  }
+
+  /**
+   * A connection of its own for a writer that must not wait behind Kysely's queries (the event
+   * appender); closed with the driver.
+   */
+  async connectWriter(): Promise<DuckDBConnection> {
+    const connection = await this.#instance.connect()
+    this.#writers.push(connection)
+    return connection
   }
 
   /** Runs `work` with the raw DuckDB connection while no Kysely query can interleave. */
@@ -105,6 +116,7 @@ export class DuckDBDriver implements Driver {
   async destroy(): Promise<void> {
     await this.#mutex.lock()
     try {
+      for (const writer of this.#writers.splice(0)) writer.closeSync()
       this.#connection?.raw.closeSync()
       this.#connection = undefined
       this.#instance.closeSync()

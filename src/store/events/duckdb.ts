@@ -22,47 +22,84 @@ function micros(date: Date): DuckDBValue {
   return timestampTZValue(BigInt(date.getTime()) * 1000n)
 }
 
+/** Appends in progress at once: one preparing its transaction while the one before commits. */
+const CONCURRENT_APPENDS = 2
+
 /**
  * Events go in through DuckDB's columnar appender (`appendDataChunk`), about twice as fast as
  * the row appender and far faster than INSERT. The appender does not apply column defaults, so
  * sequence numbers come from a counter owned by this process: a DuckDB file has one writer.
+ *
+ * Appends use connections of their own, not Kysely's (so API and detection queries are not held
+ * up by a commit), and overlap: while one append's COMMIT runs (in DuckDB, off the main thread),
+ * the next fills its transaction. COMMITs are issued in the order the appends were called, so
+ * sequence numbers become visible in order. Measured in-process on 367,000 OTRF events in
+ * batches of 4,000: 54,000–59,000 → 85,000–103,000 events/s.
  */
 export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): EventStore {
-  let lastSeq: number | undefined
+  let nextSeq: Promise<number> | undefined
+  /** Resolves when the latest append and all before it have committed or failed. */
+  let lastCommit: Promise<void> = Promise.resolve()
+  const idle: DuckDBConnection[] = []
 
-  async function appendBatch(
-    connection: DuckDBConnection,
-    events: readonly StoredEvent[],
-  ): Promise<number[]> {
-    if (lastSeq === undefined) {
-      const reader = await connection.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events')
-      lastSeq = Number(reader.getRows()[0]?.[0] ?? 0)
-    }
-    const firstSeq = lastSeq + 1
-    await connection.run('BEGIN TRANSACTION')
+  /**
+   * The first of `count` sequence numbers not yet handed out, reserved at once (the counter
+   * starts from max(seq); a failed read is tried again by the next append).
+   */
+  function reserveSeqs(count: number): Promise<number> {
+    const first =
+      nextSeq ??
+      driver
+        .runExclusive((connection) => connection.runAndReadAll('SELECT coalesce(max(seq), 0) FROM events'))
+        .then((reader) => Number(reader.getRows()[0]?.[0] ?? 0) + 1)
+    nextSeq = first.then((value) => value + count)
+    nextSeq.catch(() => {
+      nextSeq = undefined
+    })
+    return first
+  }
+
+  async function appendBatch(events: readonly StoredEvent[]): Promise<number[]> {
+    // Sequence numbers and the place in the commit order are taken before any await: in call order.
+    const seqs = reserveSeqs(events.length)
+    const previousCommit = lastCommit
+    let settled!: () => void
+    const own = new Promise<void>((resolve) => {
+      settled = resolve
+    })
+    // The next append commits after this one and every one before it have committed or failed.
+    lastCommit = Promise.all([previousCommit, own]).then(() => {})
+    let connection: DuckDBConnection | undefined
     try {
-      const appender = await connection.createAppender('events')
-      for (let start = 0; start < events.length; start += CHUNK_ROWS) {
-        appender.appendDataChunk(
-          buildChunk(events, start, Math.min(events.length, start + CHUNK_ROWS), firstSeq),
-        )
+      const firstSeq = await seqs
+      connection = idle.pop() ?? (await driver.connectWriter())
+      await connection.run('BEGIN TRANSACTION')
+      try {
+        const appender = await connection.createAppender('events')
+        for (let start = 0; start < events.length; start += CHUNK_ROWS) {
+          appender.appendDataChunk(
+            buildChunk(events, start, Math.min(events.length, start + CHUNK_ROWS), firstSeq),
+          )
+        }
+        appender.flushSync()
+        appender.closeSync()
+        await previousCommit
+        await connection.run('COMMIT')
+      } catch (error) {
+        // Its sequence numbers stay unused: a later append may already hold the next ones.
+        await connection.run('ROLLBACK').catch(() => {})
+        throw error
       }
-      appender.flushSync()
-      appender.closeSync()
-      await connection.run('COMMIT')
-    } catch (error) {
-      await connection.run('ROLLBACK').catch(() => {})
-      throw error
+      return events.map((_, index) => firstSeq + index)
+    } finally {
+      settled()
+      if (connection) idle.push(connection)
     }
-    lastSeq = firstSeq + events.length - 1
-    return events.map((_, index) => firstSeq + index)
   }
 
   return {
-    append: (events) =>
-      events.length === 0
-        ? Promise.resolve([])
-        : driver.runExclusive((connection) => appendBatch(connection, events)),
+    append: (events) => (events.length === 0 ? Promise.resolve([]) : appendBatch(events)),
+    concurrentAppends: CONCURRENT_APPENDS,
     readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
     async deleteOlderThan(cutoff) {
       const result = await db.deleteFrom('events').where('event_time', '<', cutoff).executeTakeFirst()

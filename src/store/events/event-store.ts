@@ -7,6 +7,12 @@ export interface EventStore {
    * the events are durable: only then may the sender be acknowledged.
    */
   append(events: readonly StoredEvent[]): Promise<number[]>
+  /**
+   * How many `append` calls may run at once. Overlapping appends commit in the order they were
+   * called, so a reader following `seq` never sees an event before an earlier one of another
+   * append (an append that fails leaves a gap in `seq`, never a late arrival).
+   */
+  readonly concurrentAppends: number
   /** Events with seq greater than `afterSeq`, oldest first (the detection cursor's read). */
   readAfter(afterSeq: number, limit: number): Promise<EventRow[]>
   /** Drops events whose event time is older than `cutoff`; returns how many went (approximate on PostgreSQL). */
