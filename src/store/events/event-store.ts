@@ -8,9 +8,9 @@ export interface EventStore {
    */
   append(events: readonly StoredEvent[]): Promise<number[]>
   /**
-   * How many `append` calls may run at once. Overlapping appends commit in the order they were
-   * called, so a reader following `seq` never sees an event before an earlier one of another
-   * append (an append that fails leaves a gap in `seq`, never a late arrival).
+   * How many `append` calls may run at once. Overlapping appends never make a sequence number
+   * visible before a lower one, so a reader following `seq` never sees an event before an earlier
+   * one of another append (an append that fails leaves a gap in `seq`, never a late arrival).
    */
   readonly concurrentAppends: number
   /** Events with seq greater than `afterSeq`, oldest first (the detection cursor's read). */

@@ -21,9 +21,12 @@ const COPY_EVENTS_SQL = `COPY events (seq, event_time, received_at, source, data
  *
  * COPY cannot return generated keys, so sequence numbers are reserved first, under a cluster-wide
  * advisory lock held to commit: sequences then become visible in order, and a detector reading
- * `seq > cursor` can never skip a row that commits late.
+ * `seq > cursor` can never skip a row that commits late. The rows are encoded before the lock is
+ * asked for (their sequence numbers written in afterwards), so that while one append holds the
+ * lock, the next one encodes and waits for it with its transaction open: two appends overlap.
  */
 export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]): Promise<number[]> {
+  const encoded = encodeEventsBinary(events)
   const client = await pool.connect()
   let failed = false
   try {
@@ -35,10 +38,7 @@ export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]
       [events.length],
     )
     const firstSeq = Number(reserved.rows[0]!.last) - events.length + 1
-    await pipeline(
-      Readable.from([encodeEventsBinary(events, firstSeq)]),
-      client.query(copyFrom(COPY_EVENTS_SQL)),
-    )
+    await pipeline(Readable.from([encoded.withSeqsFrom(firstSeq)]), client.query(copyFrom(COPY_EVENTS_SQL)))
     await client.query('COMMIT')
     return events.map((_, index) => firstSeq + index)
   } catch (error) {
@@ -51,9 +51,16 @@ export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]
   }
 }
 
+/** Rows in COPY's binary format, their sequence numbers to be filled in. */
+export interface EncodedEvents {
+  /** The COPY data with `firstSeq`, `firstSeq + 1`, … as the rows' sequence numbers. */
+  withSeqsFrom(firstSeq: number): Buffer
+}
+
 /** PostgreSQL's binary COPY format: a header, then per row a field count and length-prefixed fields. */
-export function encodeEventsBinary(events: readonly StoredEvent[], firstSeq: number): Buffer {
-  const writer = new BinaryWriter(events.length * 3_000)
+export function encodeEventsBinary(events: readonly StoredEvent[]): EncodedEvents {
+  const writer = new BinaryWriter(estimatedSize(events))
+  const seqOffsets = new Int32Array(events.length)
   writer.bytes(COPY_SIGNATURE)
   writer.int32(0) // flags
   writer.int32(0) // header extension length
@@ -61,7 +68,8 @@ export function encodeEventsBinary(events: readonly StoredEvent[], firstSeq: num
     const event = events[row]!
     writer.int16(COLUMN_COUNT)
     writer.int32(8)
-    writer.int64(firstSeq + row)
+    seqOffsets[row] = writer.offset
+    writer.int64(0)
     writer.timestamp(event.timestamp)
     writer.timestamp(event.receivedAt)
     writer.text(event.source)
@@ -79,7 +87,35 @@ export function encodeEventsBinary(events: readonly StoredEvent[], firstSeq: num
     else writer.int32(-1)
   }
   writer.int16(-1)
-  return writer.finish()
+  const buffer = writer.finish()
+  return {
+    withSeqsFrom(firstSeq) {
+      for (let row = 0; row < seqOffsets.length; row++) writeInt64(buffer, seqOffsets[row]!, firstSeq + row)
+      return buffer
+    },
+  }
+}
+
+/** Bytes of fixed-size fields, length prefixes and the short text columns of one row, roughly. */
+const ROW_OVERHEAD = 320
+
+/**
+ * The size of the encoded rows when their text is ASCII (as log text mostly is): sizing the
+ * buffer once saves the copies of growing it, which cost about as much as encoding.
+ */
+function estimatedSize(events: readonly StoredEvent[]): number {
+  let bytes = COPY_SIGNATURE.length + 10
+  for (const event of events) {
+    bytes += ROW_OVERHEAD + (event.originalJson?.length ?? 4_096) + (event.processCommandLine?.length ?? 0)
+  }
+  return bytes
+}
+
+/** A big-endian int64 from a safe integer, without a BigInt per value. */
+function writeInt64(buffer: Buffer, offset: number, value: number): number {
+  const high = Math.floor(value / 2 ** 32)
+  buffer.writeInt32BE(high, offset)
+  return buffer.writeUInt32BE(value - high * 2 ** 32, offset + 4)
 }
 
 class BinaryWriter {
@@ -113,12 +149,13 @@ class BinaryWriter {
     this.#offset = this.#buffer.writeInt32BE(value, this.#offset)
   }
 
-  /** A big-endian int64 from a safe integer, without a BigInt per value. */
+  get offset(): number {
+    return this.#offset
+  }
+
   int64(value: number): void {
     this.#reserve(8)
-    const high = Math.floor(value / 2 ** 32)
-    this.#buffer.writeInt32BE(high, this.#offset)
-    this.#offset = this.#buffer.writeUInt32BE(value - high * 2 ** 32, this.#offset + 4)
+    this.#offset = writeInt64(this.#buffer, this.#offset, value)
   }
 
   /** timestamptz: microseconds since 2000-01-01 UTC. */
@@ -139,8 +176,9 @@ class BinaryWriter {
 
   /** A length-prefixed UTF-8 string, after an optional one-byte version (jsonb's binary form). */
   #string(value: string, versionByte: 0 | 1): void {
-    const max = value.length * 3 + 5
-    this.#reserve(max)
+    // Room for the worst case (3 bytes per UTF-16 unit) if there is; else for what it takes.
+    const worst = value.length * 3 + 5
+    if (this.#offset + worst > this.#buffer.length) this.#reserve(Buffer.byteLength(value, 'utf8') + 5)
     const start = this.#offset
     let cursor = start + 4
     if (versionByte) this.#buffer[cursor++] = JSONB_VERSION

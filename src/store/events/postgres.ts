@@ -57,8 +57,8 @@ export function postgresEventStore(db: Kysely<Database>, pool: pg.Pool): EventSt
 
   return {
     append: (events) => (events.length === 0 ? Promise.resolve([]) : appendByCopy(pool, events)),
-    // Two transactions could commit out of `seq` order: one append at a time.
-    concurrentAppends: 1,
+    // The second waits for the advisory lock with its rows encoded (see appendByCopy).
+    concurrentAppends: 2,
     readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
     async prepareDays(days) {
       for (const day of days) await ensurePartition(dayStart(day))
