@@ -23,8 +23,8 @@ export interface QueueLimits {
   /** Most events written in one transaction. */
   maxBatchEvents: number
   /**
-   * Batches being written at once (default 1). More than one only where the store commits
-   * overlapping appends in the order they were made (see `EventStore.concurrentAppends`).
+   * Batches being written at once (default 1). More than one only where the store keeps
+   * overlapping appends' sequence numbers visible in order (see `EventStore.concurrentAppends`).
    */
   concurrentBatches?: number
 }
