@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import pino from 'pino'
 import type { Actor } from '../auth/actor.js'
 import type { Role } from '../auth/roles.js'
@@ -26,10 +29,22 @@ export interface TestServer {
 
 let userCounter = 0
 
-/** The real HTTP server on a free loopback port, over a real database of the given engine. */
+/**
+ * The real HTTP server on a free loopback port, over a real database of the given engine. Files
+ * it writes (evidence, the secret key) go to a temporary data directory, removed on close,
+ * unless the test names one.
+ */
 export async function startTestServer(engine: Engine, overrides: Partial<Config> = {}): Promise<TestServer> {
   const { store, close: closeStore } = await openTestStore(engine)
-  const config = { ...loadConfig({ env: {} }), port: 0, logLevel: 'silent' as const, ...overrides }
+  const scratchDir =
+    overrides.dataDir === undefined ? mkdtempSync(path.join(tmpdir(), 'wf-server-')) : undefined
+  const config = {
+    ...loadConfig({ env: {} }),
+    port: 0,
+    logLevel: 'silent' as const,
+    ...(scratchDir ? { dataDir: scratchDir } : {}),
+    ...overrides,
+  }
   const services = createServices(store, config)
   await services.users.ensureBootstrapAdmin(TEST_ADMIN_PASSWORD)
   const adminRow = await services.users.findByUsername('admin')
@@ -78,6 +93,7 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
     async close() {
       await app.close()
       await closeStore()
+      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true })
     },
   }
 }
