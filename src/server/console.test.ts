@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -401,6 +401,13 @@ for (const engine of ENGINES) {
         const downloaded = custodyEntries.nth(3)
         expect(await downloaded.textContent()).toMatch(/ admin download/)
         expect(await downloaded.locator('blockquote').textContent()).toBe('Sandbox analysis')
+        // A download from the link itself: the file arrives, and the open list shows it unasked.
+        const saving = page.waitForEvent('download')
+        await download.click()
+        const saved = await saving
+        expect(readFileSync((await saved.path())!)).toEqual(capture)
+        await expect.poll(() => custodyEntries.count()).toBe(5)
+        expect(await custodyEntries.nth(4).textContent()).toMatch(/ admin download/)
         await page.screenshot({ path: path.join(shots, 'incident-evidence.png'), fullPage: true })
         expect(await page.locator('.rca-state').textContent()).toContain('not started')
         expect(await page.getByRole('link', { name: 'PDF' }).getAttribute('href')).toBe(

@@ -51,6 +51,8 @@ function EvidenceItem({
 }) {
   const [reason, setReason] = useState('')
   const [custodyOpen, setCustodyOpen] = useState(false)
+  // Downloads started from this page: the open custody list re-reads the chain after each one.
+  const [downloads, setDownloads] = useState(0)
   const download = useRef<HTMLAnchorElement>(null)
   // The server refuses a download without a reason (it goes into the chain of custody), so the
   // link has no target until one is given.
@@ -93,6 +95,10 @@ function EvidenceItem({
           ref={download}
           href={href}
           download
+          onClick={() => {
+            // The server records the download before it sends the file; give it that moment.
+            if (href) setTimeout(() => setDownloads((count) => count + 1), DOWNLOAD_RECORDED_MS)
+          }}
           aria-disabled={href ? undefined : true}
           title={href ? undefined : 'Give a reason first: it is recorded in the chain of custody'}
         >
@@ -101,10 +107,10 @@ function EvidenceItem({
       </form>
       <details className="custody" onToggle={(event) => setCustodyOpen(event.currentTarget.open)}>
         <summary>Custody</summary>
-        {/* Mounted on opening, so each opening reads the chain afresh; and again after a check. */}
+        {/* Mounted on opening, so each opening reads the chain afresh; and again after a check or a download. */}
         {custodyOpen && (
           <CustodyList
-            key={item.lastVerifiedAt ?? 'unverified'}
+            key={`${item.lastVerifiedAt ?? 'unverified'}-${downloads}`}
             path={`/incidents/${incidentId}/evidence/${item.id}/custody`}
           />
         )}
@@ -112,6 +118,9 @@ function EvidenceItem({
     </li>
   )
 }
+
+/** How long after a download starts the custody list is read again. */
+const DOWNLOAD_RECORDED_MS = 750
 
 /** Who acquired, uploaded, viewed, downloaded, exported or verified the item; when; why. */
 function CustodyList({ path }: { path: string }) {
