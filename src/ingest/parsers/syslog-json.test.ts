@@ -45,6 +45,18 @@ describe('JSON carried in syslog', () => {
     }
   })
 
+  it('keeps the header as _syslog when the payload has a syslog field of its own', () => {
+    // Vector or Fluent Bit forwarding an event that was itself received over syslog.
+    const payload = '{"message":"disk full","syslog":{"facility":"daemon"}}'
+    const [event] = events(`<14>1 2024-03-02T09:58:02Z relay vector - - - ${payload}`)
+    expect(event!.original).toEqual({
+      message: 'disk full',
+      syslog: { facility: 'daemon' },
+      _syslog: expect.objectContaining({ hostname: 'relay', appname: 'vector', facility: 'user' }),
+    })
+    expect(JSON.parse(event!.originalJson!)).toEqual(event!.original)
+  })
+
   it('reads a CEE-cookie JSON message, the header filling the host and time the payload lacks', () => {
     const [event] = events('<13>Mar  2 09:58:02 web01 app[42]: @cee: {"msg":"login failed","user":"bob"}')
     expect(event).toMatchObject({ dataset: 'json', hostName: 'web01', processName: 'app', userName: 'bob' })
