@@ -36,6 +36,42 @@ describe('literal pre-filter', () => {
     ).toEqual([])
   })
 
+  it('keeps the rare literals of one branch of an OR beside the common ones of that branch', () => {
+    // SigmaHQ's path traversal rule: \\windows\\ on Image scores higher than \\..\\..\\ on
+    // CommandLine, but nearly every event has it; the CommandLine group must be kept too.
+    const rule = compile(`
+selection_1:
+  Image|contains: '\\Windows\\'
+  CommandLine|contains:
+    - '\\..\\Windows\\'
+    - '\\..\\..\\'
+selection_2:
+  CommandLine|contains: '.exe\\..\\'
+condition: 1 of selection_*
+`)
+    const groups = requiredLiteralGroups(rule.root).map((group) => group.map((atom) => atom.literal).sort())
+    expect(groups).toContainEqual(['.exe\\..\\', '\\..\\..\\', '\\..\\windows\\'])
+    expect(groups).toContainEqual(['.exe\\..\\', '\\windows\\'])
+    const fast = createDetector([rule])
+    const slow = createDetector([rule], undefined, { prefilter: false })
+    for (const event of [
+      { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c dir' },
+      { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c C:\\temp\\..\\..\\x' },
+      { Image: 'C:\\Tools\\a.exe', CommandLine: 'C:\\Tools\\a.exe\\..\\b.exe' },
+      { Image: 'C:\\Tools\\a.exe', CommandLine: 'C:\\..\\..\\b.exe' },
+    ]) {
+      expect(fast.match(event, { product: 'test' }).length, event.CommandLine).toBe(
+        slow.match(event, { product: 'test' }).length,
+      )
+    }
+    expect(
+      fast.match(
+        { Image: 'C:\\Tools\\a.exe', CommandLine: 'C:\\Tools\\a.exe\\..\\b.exe' },
+        { product: 'test' },
+      ),
+    ).toHaveLength(1)
+  })
+
   it('finds what full evaluation finds, in either case and beside other non-ASCII text', () => {
     const rule = compile(HOMOGLYPHS)
     const fast = createDetector([rule])

@@ -29,25 +29,26 @@ export function requiredLiteralGroups(node: MatchNode): LiteralGroup[] {
     case 'not':
       return []
     case 'or': {
-      const union: LiteralAtom[] = []
+      // (A ∧ B) ∨ C ⇒ (A ∨ C) ∧ (B ∨ C): each combination of one group per child is a group of
+      // the OR. The best MAX_GROUPS combinations are kept as the children are taken in turn, so
+      // a child's rare group is not lost to a common one that scores higher (`\windows\` on
+      // Image beside `\..\..\` on CommandLine).
+      let combinations: LiteralGroup[] = [[]]
       for (const item of node.items) {
-        const best = bestGroup(requiredLiteralGroups(item))
-        if (best === undefined) return []
-        union.push(...best)
+        const groups = requiredLiteralGroups(item)
+        if (groups.length === 0) return []
+        combinations = best(combinations.flatMap((union) => groups.map((group) => [...union, ...group])))
       }
-      return [union]
+      return combinations
     }
-    case 'and': {
-      const groups = node.items.flatMap(requiredLiteralGroups)
-      return groups.sort((a, b) => score(b) - score(a)).slice(0, MAX_GROUPS)
-    }
+    case 'and':
+      return best(node.items.flatMap(requiredLiteralGroups))
   }
 }
 
-function bestGroup(groups: LiteralGroup[]): LiteralGroup | undefined {
-  let best: LiteralGroup | undefined
-  for (const group of groups) if (best === undefined || score(group) > score(best)) best = group
-  return best
+/** The MAX_GROUPS groups most likely to be missing from an event. */
+function best(groups: LiteralGroup[]): LiteralGroup[] {
+  return groups.sort((a, b) => score(b) - score(a)).slice(0, MAX_GROUPS)
 }
 
 /** Longer shortest-literal is rarer in events; among equals, fewer atoms. */
