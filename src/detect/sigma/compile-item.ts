@@ -469,17 +469,36 @@ function fieldrefTest(field: FieldRef, item: FieldItem, modifiers: ParsedModifie
       throw new RuleLoadError(where, 'fieldref needs field names')
     return fieldRef(value.value)
   })
-  const compare = singleTestFor(modifiers.position)
-  const fold = (text: string) => (modifiers.cased ? text : text.toLowerCase())
+  const compare = fieldrefCompare(modifiers.position, modifiers.cased)
+  const all = modifiers.all
   return (view: EventView) => {
     const own = scalarText(view.get(field))
     if (own === undefined) return false
-    const mine = fold(own)
-    const check = (other: FieldRef) => {
-      const theirs = scalarText(view.get(other))
-      return theirs !== undefined && compare(mine, fold(theirs))
+    for (let index = 0; index < others.length; index++) {
+      const theirs = scalarText(view.get(others[index]!))
+      const holds = theirs !== undefined && compare(own, theirs)
+      if (holds !== all) return holds
     }
-    return modifiers.all ? others.every(check) : others.some(check)
+    return all
+  }
+}
+
+/**
+ * Compares a field's text with another field's, case-insensitively unless `cased`. Equality, the
+ * usual case (`Image|fieldref: ParentImage` on every process creation), lowercases nothing when
+ * the lengths already differ: lowercasing keeps a string's length but for İ (U+0130, two units).
+ */
+function fieldrefCompare(
+  position: Position | undefined,
+  cased: boolean,
+): (own: string, theirs: string) => boolean {
+  const compare = singleTestFor(position)
+  if (cased) return compare
+  if (position !== undefined) return (own, theirs) => compare(own.toLowerCase(), theirs.toLowerCase())
+  return (own, theirs) => {
+    if (own === theirs) return true
+    if (own.length !== theirs.length && !own.includes('\u0130') && !theirs.includes('\u0130')) return false
+    return own.toLowerCase() === theirs.toLowerCase()
   }
 }
 

@@ -358,6 +358,20 @@ describe('specific modifiers', () => {
     expect(different({ TargetUserName: 'Bob', SubjectUserName: 'bob' })).toBe(false)
   })
 
+  it('fieldref folds case as the rest of Sigma does: İ lowercases to two characters, cased keeps case', () => {
+    const same = buildMatcher(`selection:\n  Image|fieldref: ParentImage\ncondition: selection`)
+    expect(same({ Image: 'C:\\TEMP\\İ.EXE', ParentImage: 'c:\\temp\\i\u0307.exe' })).toBe(true)
+    expect(same({ Image: 'C:\\TEMP\\A.EXE', ParentImage: 'c:\\temp\\ab.exe' })).toBe(false)
+    expect(same({ Image: 4688, ParentImage: '4688' })).toBe(true)
+    const cased = buildMatcher(`selection:\n  Image|fieldref|cased: ParentImage\ncondition: selection`)
+    expect(cased({ Image: 'A.exe', ParentImage: 'a.exe' })).toBe(false)
+    const all = buildMatcher(
+      `selection:\n  Image|fieldref|endswith|all:\n    - A\n    - B\ncondition: selection`,
+    )
+    expect(all({ Image: 'x\\cmd.exe', A: 'CMD.EXE', B: '.exe' })).toBe(true)
+    expect(all({ Image: 'x\\cmd.exe', A: 'CMD.EXE', B: '.dll' })).toBe(false)
+  })
+
   it('an unknown modifier is an error naming it', () => {
     expect(() => buildMatcher(`selection:\n  Image|sounds_like: cmd\ncondition: selection`)).toThrow(
       /unsupported construct: modifier "sounds_like"/,
