@@ -73,13 +73,21 @@ const COMPARISONS = ['lt', 'lte', 'gt', 'gte']
 const MIN_LITERAL = 2
 
 /**
- * Can `literal` index a rule in the pre-filter? MIN_LITERAL characters or more, or one non-ASCII
- * character (a Cyrillic homoglyph, a right-to-left override): rare in event text, and found by the
- * automaton wherever the text has a non-ASCII character (it folds them all into one symbol), so
- * the homoglyph and emoji rules run only on such texts instead of on every event.
+ * Single ASCII characters rare enough in command lines and paths to index a rule: PowerShell's
+ * backtick escape (the token-obfuscation rule's regex has no other literal).
+ */
+const RARE_CHARACTERS = new Set(['`'])
+
+/**
+ * Can `literal` index a rule in the pre-filter? MIN_LITERAL characters or more, one rare ASCII
+ * character, or one non-ASCII character (a Cyrillic homoglyph, a right-to-left override): rare in
+ * event text, and found by the automaton wherever the text has a non-ASCII character (it folds
+ * them all into one symbol), so the homoglyph and emoji rules run only on such texts instead of
+ * on every event.
  */
 function indexable(literal: string): boolean {
-  return literal.length >= MIN_LITERAL || (literal.length === 1 && literal.charCodeAt(0) >= 128)
+  if (literal.length >= MIN_LITERAL) return true
+  return literal.length === 1 && (literal.charCodeAt(0) >= 128 || RARE_CHARACTERS.has(literal))
 }
 
 function parseModifiers(item: FieldItem, where: RuleLocation): ParsedModifiers {

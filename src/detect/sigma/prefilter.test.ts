@@ -36,6 +36,19 @@ describe('literal pre-filter', () => {
     ).toEqual([])
   })
 
+  it("indexes PowerShell's backtick, the one literal of SigmaHQ's token-obfuscation regex", () => {
+    const rule = compile("selection:\n  CommandLine|re: '\\w+`(?:\\w+|-|.)`[\\w+|\\s]'\ncondition: selection")
+    expect(requiredLiteralGroups(rule.root)).toEqual([[expect.objectContaining({ literal: '`' })]])
+    const fast = createDetector([rule])
+    const slow = createDetector([rule], undefined, { prefilter: false })
+    for (const CommandLine of ['IN`V`o`Ke-eXp`ResSIOn', 'powershell -c Get-Date', 'a`b']) {
+      expect(fast.match({ CommandLine }, { product: 'test' }).length, CommandLine).toBe(
+        slow.match({ CommandLine }, { product: 'test' }).length,
+      )
+    }
+    expect(fast.match({ CommandLine: 'IN`V`o`Ke-eXp`ResSIOn' }, { product: 'test' })).toHaveLength(1)
+  })
+
   it('keeps the rare literals of one branch of an OR beside the common ones of that branch', () => {
     // SigmaHQ's path traversal rule: \\windows\\ on Image scores higher than \\..\\..\\ on
     // CommandLine, but nearly every event has it; the CommandLine group must be kept too.
