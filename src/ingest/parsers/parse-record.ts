@@ -173,17 +173,14 @@ const AT_SIGN = 64
 /** The CEE / Lumberjack cookie before a JSON syslog message (`@cee: {"msg": …}`). */
 const CEE_COOKIE = /^@cee:\s*/
 
-/** Where a JSON payload keeps its syslog header: `syslog`, or `_syslog` when it has a `syslog` of its own. */
-const HEADER_KEYS = ['syslog', '_syslog'] as const
-
 /**
  * A JSON object carried as a syslog message (NXLog's `to_json()` over syslog, rsyslog and
  * syslog-ng JSON templates, CEE's `@cee:` cookie) is read as the event it is: by the source's
  * JSON parser when it names one, else by the parser its shape points at (a Windows event is
  * normalised as one, and Sigma's Windows rules see its fields). The syslog header stays beside it
- * as `syslog` (facility, severity, host, app …; `_syslog` if the payload has a `syslog`), and fills the host, time and process the payload
- * lacks. A message that only looks like JSON, or that the JSON parser refuses, stays a syslog
- * line. Null when there is no JSON object to read.
+ * as `syslog` (facility, severity, host, app …; `_syslog` if the payload has a `syslog`), and
+ * fills the host, time and process the payload lacks. A message that only looks like JSON, or
+ * that the JSON parser refuses, stays a syslog line. Null when there is no JSON object to read.
  */
 function readJsonPayload(
   syslog: EventDraft,
@@ -218,7 +215,9 @@ function readJsonPayload(
   result.processName ??= syslog.processName
   result.processPid ??= syslog.processPid
   if (result.timestamp === null) result.timestamp = syslog.timestamp
-  const key = HEADER_KEYS.find((candidate) => !(candidate in result.original))
+  // The header's key: `syslog`, or `_syslog` when the payload has a `syslog` of its own.
+  const original = result.original
+  const key = !('syslog' in original) ? 'syslog' : !('_syslog' in original) ? '_syslog' : undefined
   if (key === undefined) return { draft: result, json: undefined }
   const header = syslog.original.syslog
   const empty = Object.keys(result.original).length === 0
