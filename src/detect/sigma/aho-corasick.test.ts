@@ -74,6 +74,22 @@ describe('LiteralAutomaton', () => {
     expect(reported(automaton, 'x'.repeat(MAX_INDEXED - 1)).size).toBe(0)
   })
 
+  it('grows its table past the first estimate: thousands of literals sharing no prefix', () => {
+    const next = seededRandom(11)
+    const letters = 'abcdefghijklmnopqrstuvwxyz0123456789'
+    const literals = Array.from({ length: 3_000 }, (_, value) => ({
+      literal: Array.from({ length: MAX_INDEXED }, () => letters[Math.floor(next() * letters.length)]).join(
+        '',
+      ),
+      value,
+    }))
+    const automaton = new LiteralAutomaton(literals)
+    for (const { literal, value } of literals.filter((_, index) => index % 97 === 0)) {
+      expect(reported(automaton, `-- ${literal.toUpperCase()} --`).has(value), literal).toBe(true)
+    }
+    expect(reported(automaton, '-'.repeat(200)).size).toBe(0)
+  })
+
   it('reports an empty literal for every text', () => {
     const automaton = new LiteralAutomaton([{ literal: '', value: 4 }])
     expect([...reported(automaton, '')]).toEqual([4])

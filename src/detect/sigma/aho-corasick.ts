@@ -53,15 +53,26 @@ export class LiteralAutomaton {
     // Indexed by FOLD values: LOWERS_TO_ASCII (255) included, in the column of unused symbols.
     const columns = new Uint8Array(256)
     let width = 1
+    let maxStates = 1
     for (const { literal } of indexed) {
+      maxStates += literal.length
       for (let index = 0; index < literal.length; index++) {
         const symbol = FOLD[literal.charCodeAt(index)]!
         if (columns[symbol] === 0) columns[symbol] = width++
       }
     }
-    const goto: Map<number, number>[] = [new Map()]
-    const own: number[][] = [[]]
+    // The trie, then the automaton, in one dense table by state number (row state * width): a
+    // trie edge never leads back to the root, so 0 means "no edge" until a row is completed.
+    // (Maps per state made building the process-creation automata take 300 ms per rule group.)
+    // Sized for the states suffixes of SigmaHQ literals share (about 40%), grown when short:
+    // zeroing room for every character of every literal cost more than the build.
+    let next = new Int32Array(Math.min(maxStates, 1024 + (maxStates >> 1)) * width)
+    // Values reported in a state: outputs[outputOf[state]] (-1: none). Typed arrays, as a sparse
+    // array indexed by state number falls back to a dictionary and made the build 10× slower.
+    const outputOf = new Int32Array(maxStates).fill(-1)
+    const outputs: number[][] = []
     const always: number[] = []
+    let count = 1
     for (const { literal, value } of indexed) {
       if (literal === '') {
         always.push(value)
@@ -69,67 +80,63 @@ export class LiteralAutomaton {
       }
       let state = 0
       for (let index = 0; index < literal.length; index++) {
-        const column = columns[FOLD[literal.charCodeAt(index)]!]!
-        let target = goto[state]!.get(column)
-        if (target === undefined) {
-          target = goto.length
-          goto.push(new Map())
-          own.push([])
-          goto[state]!.set(column, target)
+        const slot = state * width + columns[FOLD[literal.charCodeAt(index)]!]!
+        if (next[slot] === 0) {
+          if (count * width === next.length) next = grown(next, Math.min(maxStates * width, next.length * 2))
+          next[slot] = count++
         }
-        state = target
+        state = next[slot]!
       }
-      own[state]!.push(value)
+      if (outputOf[state] === -1) outputOf[state] = outputs.push([]) - 1
+      outputs[outputOf[state]!]!.push(value)
     }
-    const count = goto.length
-    // Transitions by state number first; renumbered to row offsets below.
-    const next = new Int32Array(count * width)
+    // Breadth first, each state's row is completed from its failure state's, which is shallower
+    // and so already complete; outputs are merged along failure links the same way.
     const fail = new Int32Array(count)
-    const merged: number[][] = own.map((values) => [...values])
-    const queue: number[] = []
-    for (const [column, target] of goto[0]!) {
-      next[column] = target
-      queue.push(target)
-    }
-    for (let head = 0; head < queue.length; head++) {
+    const queue = new Int32Array(count)
+    let tail = 0
+    for (let column = 0; column < width; column++) if (next[column] !== 0) queue[tail++] = next[column]!
+    for (let head = 0; head < tail; head++) {
       const state = queue[head]!
-      const failState = fail[state]!
-      if (merged[failState]!.length > 0) merged[state]!.push(...merged[failState]!)
+      const failRow = fail[state]! * width
+      const inherited = outputOf[fail[state]!]!
+      if (inherited !== -1) {
+        if (outputOf[state] === -1) outputOf[state] = inherited
+        else outputs[outputOf[state]!] = [...new Set([...outputs[outputOf[state]!]!, ...outputs[inherited]!])]
+      }
+      const row = state * width
       for (let column = 0; column < width; column++) {
-        const target = goto[state]!.get(column)
-        if (target === undefined) {
-          next[state * width + column] = next[failState * width + column]!
+        const target = next[row + column]!
+        if (target === 0) {
+          next[row + column] = next[failRow + column]!
         } else {
-          next[state * width + column] = target
-          fail[target] = next[failState * width + column]!
-          queue.push(target)
+          fail[target] = next[failRow + column]!
+          queue[tail++] = target
         }
       }
     }
-    const unique = merged.map((values) => [...new Set(values)])
     // New numbers: the root stays 0, states without outputs next, states with outputs last.
     const numbers = new Int32Array(count)
     let assigned = 1
-    for (let state = 1; state < count; state++) if (unique[state]!.length === 0) numbers[state] = assigned++
+    for (let state = 1; state < count; state++) if (outputOf[state] === -1) numbers[state] = assigned++
     const firstOutputState = assigned
-    for (let state = 1; state < count; state++) if (unique[state]!.length > 0) numbers[state] = assigned++
+    for (let state = 1; state < count; state++) if (outputOf[state] !== -1) numbers[state] = assigned++
     const transitions = new Int32Array(count * width)
     for (let state = 0; state < count; state++) {
+      const from = state * width
       const row = numbers[state]! * width
-      for (let column = 0; column < width; column++) {
-        transitions[row + column] = numbers[next[state * width + column]!]! * width
-      }
+      for (let column = 0; column < width; column++)
+        transitions[row + column] = numbers[next[from + column]!]! * width
     }
     const outputCount = count - firstOutputState
+    // States with outputs were numbered in state order: the k-th of them is number firstOutputState + k.
     const outputStart = new Int32Array(outputCount + 1)
     const values: number[] = []
-    const byNumber: number[][] = new Array(outputCount)
+    let index = 0
     for (let state = 1; state < count; state++) {
-      if (unique[state]!.length > 0) byNumber[numbers[state]! - firstOutputState] = unique[state]!
-    }
-    for (let index = 0; index < outputCount; index++) {
-      outputStart[index] = values.length
-      values.push(...byNumber[index]!)
+      if (outputOf[state] === -1) continue
+      outputStart[index++] = values.length
+      for (const value of new Set(outputs[outputOf[state]!]!)) values.push(value)
     }
     outputStart[outputCount] = values.length
     this.asciiColumns = new Uint8Array(ALPHABET)
@@ -226,4 +233,11 @@ export class LiteralAutomaton {
     const end = this.outputStart[number + 1]!
     for (let index = this.outputStart[number]!; index < end; index++) report(this.outputValues[index]!)
   }
+}
+
+/** A copy of `table` with room for `length` entries. */
+function grown(table: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const copy = new Int32Array(length)
+  copy.set(table)
+  return copy
 }
