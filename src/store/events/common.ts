@@ -17,19 +17,19 @@ export async function insertEventRows(
   return seqs
 }
 
-/** Events after a sequence number, their JSON text columns (original, labels) parsed. */
+/**
+ * Events after a sequence number, their JSON text columns (original, labels) parsed; with
+ * `throughSeq`, only those up to it (a range the engine can bound without sorting).
+ */
 export async function readEventsAfter(
   db: Kysely<Database>,
   afterSeq: number,
   limit: number,
+  throughSeq?: number,
 ): Promise<EventRow[]> {
-  const rows = await db
-    .selectFrom('events')
-    .selectAll()
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .limit(limit)
-    .execute()
+  let query = db.selectFrom('events').selectAll().where('seq', '>', afterSeq)
+  if (throughSeq !== undefined) query = query.where('seq', '<=', throughSeq)
+  const rows = await query.orderBy('seq').limit(limit).execute()
   // Both engines keep the original as text; labels are text on DuckDB and jsonb on PostgreSQL.
   for (const row of rows) {
     if (typeof row.original === 'string') row.original = JSON.parse(row.original)

@@ -74,5 +74,21 @@ for (const engine of ENGINES) {
       // The counter goes on from there; nothing is reused.
       expect(await ctx.store.events.append(events(1))).toEqual([9])
     })
+
+    it('reads pages in seq order across the numbers a failed append left unused', async () => {
+      const before = await ctx.store.events.append(events(2))
+      await expect(
+        ctx.store.events.append(events(5, { source: null as unknown as string })),
+      ).rejects.toThrow()
+      const after = await ctx.store.events.append(events(4))
+      const all = [...before, ...after]
+      expect(after[0]! - before.at(-1)!).toBeGreaterThan(1)
+      const page = async (afterSeq: number, limit: number) =>
+        (await ctx.store.events.readAfter(afterSeq, limit)).map((row) => Number(row.seq))
+      expect(await page(0, 3)).toEqual(all.slice(0, 3))
+      expect(await page(all[2]!, 3)).toEqual(all.slice(3, 6))
+      expect(await page(before.at(-1)!, 10)).toEqual(after)
+      expect(await page(all.at(-1)!, 10)).toEqual([])
+    })
   })
 }
