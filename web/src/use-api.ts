@@ -35,6 +35,11 @@ export function useApi<T>(path: string | undefined): Loaded<T> {
       live = false
     }
   }, [path, tick])
-  const reload = useCallback(() => setTick((n) => n + 1), [])
+  // Loading from the call on, in the same render as the caller's own updates: a page that acts on
+  // the data (a save carrying the version it read) can tell stale data from fresh.
+  const reload = useCallback(() => {
+    setLoading(true)
+    setTick((n) => n + 1)
+  }, [])
   return { data, error, loading, reload }
 }

@@ -68,11 +68,12 @@ const FIELDS: { key: keyof Draft; title: string; rows: number; hint: string }[] 
  * The root-cause analysis of an incident: pre-filled from the incident (detection times, key
  * events, follow-up tasks as action items), written by analysts (saves carry the version read,
  * so two writers cannot overwrite each other), submitted for review and approved by someone who
- * did not write it.
+ * did not write it. Actions wait while the RCA is re-read after a change: a review sent with the
+ * version from before a save was refused as a conflict.
  */
 export function RcaPage({ incidentId }: { incidentId: number }) {
   useTitle(`RCA of IR-${incidentId}`)
-  const { data: rca, error, reload } = useApi<Rca>(`/incidents/${incidentId}/rca`)
+  const { data: rca, error, loading, reload } = useApi<Rca>(`/incidents/${incidentId}/rca`)
   const [draft, setDraft] = useState<Draft>()
   const [comment, setComment] = useState('')
   const [failure, setFailure] = useState<string>()
@@ -175,8 +176,10 @@ export function RcaPage({ incidentId }: { incidentId: number }) {
             ))}
             {editable && (
               <div className="actions">
-                <button type="submit">Save</button>
-                {saved && <span className="muted">saved as version {rca.version}</span>}
+                <button type="submit" disabled={loading}>
+                  Save
+                </button>
+                {saved && !loading && <span className="muted">saved as version {rca.version}</span>}
               </div>
             )}
           </form>
@@ -192,16 +195,26 @@ export function RcaPage({ incidentId }: { incidentId: number }) {
               />
               <div className="actions">
                 {rca.state === 'draft' && (
-                  <button type="button" className="primary" onClick={() => review('submit')}>
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={loading}
+                    onClick={() => review('submit')}
+                  >
                     Submit for review
                   </button>
                 )}
                 {rca.state === 'in_review' && (
                   <>
-                    <button type="button" className="primary" onClick={() => review('approve')}>
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={loading}
+                      onClick={() => review('approve')}
+                    >
                       Approve
                     </button>
-                    <button type="button" onClick={() => review('return')}>
+                    <button type="button" disabled={loading} onClick={() => review('return')}>
                       Return to the authors
                     </button>
                   </>
