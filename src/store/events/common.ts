@@ -17,19 +17,24 @@ export async function insertEventRows(
   return seqs
 }
 
-/**
- * Events after a sequence number, their JSON text columns (original, labels) parsed; with
- * `throughSeq`, only those up to it (a range the engine can bound without sorting).
- */
+/** Events after a sequence number, their JSON text columns (original, labels) parsed. */
 export async function readEventsAfter(
   db: Kysely<Database>,
   afterSeq: number,
   limit: number,
-  throughSeq?: number,
 ): Promise<EventRow[]> {
-  let query = db.selectFrom('events').selectAll().where('seq', '>', afterSeq)
-  if (throughSeq !== undefined) query = query.where('seq', '<=', throughSeq)
-  const rows = await query.orderBy('seq').limit(limit).execute()
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute()
+  return parseEventRows(rows)
+}
+
+/** Parses the JSON text columns of event rows as read: original, and labels where it is text. */
+export function parseEventRows(rows: EventRow[]): EventRow[] {
   // Both engines keep the original as text; labels are text on DuckDB and jsonb on PostgreSQL.
   for (const row of rows) {
     if (typeof row.original === 'string') row.original = JSON.parse(row.original)
