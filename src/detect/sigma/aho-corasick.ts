@@ -102,7 +102,7 @@ export class LiteralAutomaton {
       const inherited = outputOf[fail[state]!]!
       if (inherited !== -1) {
         if (outputOf[state] === -1) outputOf[state] = inherited
-        else outputs[outputOf[state]!] = [...new Set([...outputs[outputOf[state]!]!, ...outputs[inherited]!])]
+        else outputs[outputOf[state]!] = [...outputs[outputOf[state]!]!, ...outputs[inherited]!]
       }
       const row = state * width
       for (let column = 0; column < width; column++) {
@@ -130,6 +130,7 @@ export class LiteralAutomaton {
     }
     const outputCount = count - firstOutputState
     // States with outputs were numbered in state order: the k-th of them is number firstOutputState + k.
+    // Their values are deduplicated here, once (merging along failure links may repeat some).
     const outputStart = new Int32Array(outputCount + 1)
     const values: number[] = []
     let index = 0
