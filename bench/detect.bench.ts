@@ -16,18 +16,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import pino from 'pino'
 import type { StoredEvent } from '../src/core/event.js'
 import { DetectLoop } from '../src/detect/live/detect-loop.js'
 import { RuleCatalog } from '../src/detect/live/rule-catalog.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
+import { createScratchDatabase } from '../src/test-support/stores.js'
 import { DATA_DIR, otrfWindowsLines } from './support/samples.js'
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000)
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
-const PG_URL = process.env.WATCHFLOOR_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const APPEND_BATCH = 2_000
 const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((dir) =>
   path.join(DATA_DIR, 'sigma', dir),
@@ -150,22 +149,16 @@ async function main(): Promise<void> {
     }
   }
   if (!ENGINES.includes('postgres')) return
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  const database = `wf_bench_detect_${process.pid}`
-  await admin.query(`CREATE DATABASE ${database}`)
+  const { url, drop } = await createScratchDatabase()
   try {
-    const url = new URL(PG_URL)
-    url.pathname = `/${database}`
-    const store = await openStore({ databaseUrl: url.toString(), dataDir: tmpdir() })
+    const store = await openStore({ databaseUrl: url, dataDir: tmpdir() })
     try {
       await benchEngine('postgres', store, lines)
     } finally {
       await store.close()
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-    await admin.end()
+    await drop()
   }
 }
 

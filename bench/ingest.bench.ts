@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
+import { createScratchDatabase } from '../src/test-support/stores.js'
 import {
   mainThreadCpuSeconds,
   otrfWindowsLines,
@@ -22,7 +22,6 @@ const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000)
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
 const BATCH = 1_000
 const CONCURRENCY = Number(process.env.BENCH_SENDERS ?? 8)
-const PG_URL = process.env.WATCHFLOOR_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 interface Server {
   child: ChildProcess
@@ -240,17 +239,11 @@ async function main(): Promise<void> {
   }
   if (!ENGINES.includes('postgres')) return
 
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  const database = `wf_bench_${process.pid}`
-  await admin.query(`CREATE DATABASE ${database}`)
+  const { url, drop } = await createScratchDatabase()
   try {
-    const url = new URL(PG_URL)
-    url.pathname = `/${database}`
-    await benchEngine('postgres', ['--database-url', url.toString()], lines, bodies)
+    await benchEngine('postgres', ['--database-url', url], lines, bodies)
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-    await admin.end()
+    await drop()
   }
 }
 
