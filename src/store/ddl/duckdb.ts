@@ -23,4 +23,5 @@ export const duckdbSchemaDialect: SchemaDialect = {
   },
   async createAlertListIndexes() {},
   async createAlertSearchIndex() {},
+  async createEventSeqFunctions() {},
 }

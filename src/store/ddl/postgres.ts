@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { CREATE_EVENT_SEQ_FUNCTIONS_SQL } from '../events/postgres-append-order.js'
 import { EVENT_COLUMNS_SQL } from './events-columns.js'
 import type { MigrationNote, SchemaDialect } from './schema-dialect.js'
 
@@ -34,6 +35,9 @@ export const postgresSchemaDialect: SchemaDialect = {
     // Without statistics on the expression, `lower(rule_title) LIKE '%term%'` is guessed to match
     // almost nothing, and the planner sorts the whole table instead of walking the time index.
     await sql`CREATE STATISTICS alerts_title_lower_stats ON (lower(rule_title)) FROM alerts`.execute(db)
+  },
+  async createEventSeqFunctions(db: Kysely<unknown>) {
+    await sql.raw(CREATE_EVENT_SEQ_FUNCTIONS_SQL).execute(db)
   },
   async createAlertSearchIndex(db: Kysely<unknown>, note: MigrationNote) {
     const trigram = await ensureTrigramExtension(db)

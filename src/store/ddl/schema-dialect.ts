@@ -25,4 +25,10 @@ export interface SchemaDialect {
    * else nothing and a note (the search still works, by scanning). DuckDB: none, as above.
    */
   createAlertSearchIndex(db: Kysely<unknown>, note: MigrationNote): Promise<void>
+  /**
+   * What parallel appends need so that readers following `seq` never skip a late commit
+   * (migration 021). PostgreSQL: the reservation and watermark functions of
+   * store/events/postgres-append-order.ts. DuckDB: none; its appends commit in sequence order.
+   */
+  createEventSeqFunctions(db: Kysely<unknown>): Promise<void>
 }

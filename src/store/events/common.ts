@@ -17,16 +17,18 @@ export async function insertEventRows(
   return seqs
 }
 
-/** Events after a sequence number, their JSON text columns (original, labels) parsed. */
+/** Events after a sequence number (up to `upTo`), their JSON text columns (original, labels) parsed. */
 export async function readEventsAfter(
   db: Kysely<Database>,
   afterSeq: number,
   limit: number,
+  upTo = Number.MAX_SAFE_INTEGER,
 ): Promise<EventRow[]> {
   const rows = await db
     .selectFrom('events')
     .selectAll()
     .where('seq', '>', afterSeq)
+    .where('seq', '<=', upTo)
     .orderBy('seq')
     .limit(limit)
     .execute()

@@ -8,12 +8,16 @@ export interface EventStore {
    */
   append(events: readonly StoredEvent[]): Promise<number[]>
   /**
-   * How many `append` calls may run at once. Overlapping appends never make a sequence number
-   * visible before a lower one, so a reader following `seq` never sees an event before an earlier
-   * one of another append (an append that fails leaves a gap in `seq`, never a late arrival).
+   * How many `append` calls may run at once. Overlapping appends may commit out of order
+   * (PostgreSQL) or not (DuckDB), but `readAfter` never returns an event while one with a lower
+   * sequence number can still commit: a reader following `seq` never skips a late arrival (an
+   * append that fails leaves a gap in `seq`).
    */
   readonly concurrentAppends: number
-  /** Events with seq greater than `afterSeq`, oldest first (the detection cursor's read). */
+  /**
+   * Events with seq greater than `afterSeq`, oldest first (the detection cursor's read), up to
+   * the first sequence number still being appended.
+   */
   readAfter(afterSeq: number, limit: number): Promise<EventRow[]>
   /** Drops events whose event time is older than `cutoff`; returns how many went (approximate on PostgreSQL). */
   deleteOlderThan(cutoff: Date): Promise<number>

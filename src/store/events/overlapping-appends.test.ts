@@ -47,7 +47,7 @@ for (const engine of ENGINES) {
       expect([...bigSeqs, ...smallSeqs].sort((a, b) => a - b)).toEqual(
         Array.from({ length: 30_010 }, (_, index) => index + 1),
       )
-      // DuckDB commits in call order; PostgreSQL in the order its advisory lock is granted.
+      // DuckDB commits in call order; PostgreSQL in the order its parallel copies finish.
       if (engine === 'duckdb') {
         expect(resolved).toEqual(['big', 'small'])
         expect(smallSeqs[0]).toBe(bigSeqs.at(-1)! + 1)

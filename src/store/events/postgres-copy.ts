@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { StoredEvent } from '../../core/event.js'
+import { RESERVE_EVENT_SEQS_SQL } from './postgres-append-order.js'
 
-const EVENTS_APPEND_LOCK_KEY = 0x5746_4556 // "WFEV"
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1)
 const COLUMN_COUNT = 14
@@ -19,11 +19,9 @@ const COPY_EVENTS_SQL = `COPY events (seq, event_time, received_at, source, data
  * `INSERT … SELECT FROM unnest(arrays)`: about 3× the rows per second, because nothing is
  * escaped into array literals on our side or parsed out of them on the server's.
  *
- * COPY cannot return generated keys, so sequence numbers are reserved first, under a cluster-wide
- * advisory lock held to commit: sequences then become visible in order, and a detector reading
- * `seq > cursor` can never skip a row that commits late. The rows are encoded before the lock is
- * asked for (their sequence numbers written in afterwards), so that while one append holds the
- * lock, the next one encodes and waits for it with its transaction open: two appends overlap.
+ * COPY cannot return generated keys, so sequence numbers are reserved first, and marked in
+ * flight until COMMIT (see postgres-append-order.ts): appends run in parallel, and readers
+ * following `seq` stop below the first number still in flight.
  */
 export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]): Promise<number[]> {
   const encoded = encodeEventsBinary(events)
@@ -31,13 +29,8 @@ export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]
   let failed = false
   try {
     await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_APPEND_LOCK_KEY])
-    // Under the lock no other appender draws from the sequence: take `n` values in one step.
-    const reserved = await client.query<{ last: string }>(
-      "SELECT setval('events_seq', nextval('events_seq') + $1 - 1) AS last",
-      [events.length],
-    )
-    const firstSeq = Number(reserved.rows[0]!.last) - events.length + 1
+    const reserved = await client.query<{ first: string }>(RESERVE_EVENT_SEQS_SQL, [events.length])
+    const firstSeq = Number(reserved.rows[0]!.first)
     await pipeline(Readable.from([encoded.withSeqsFrom(firstSeq)]), client.query(copyFrom(COPY_EVENTS_SQL)))
     await client.query('COMMIT')
     return events.map((_, index) => firstSeq + index)
@@ -46,7 +39,8 @@ export async function appendByCopy(pool: pg.Pool, events: readonly StoredEvent[]
     await client.query('ROLLBACK').catch(() => {})
     throw error
   } finally {
-    // A connection that failed mid-COPY may be in an unknown protocol state: do not reuse it.
+    // A connection that failed mid-COPY may be in an unknown protocol state, or (failing inside
+    // the reservation) hold the reservation lock: do not reuse it, its session ends.
     client.release(failed)
   }
 }

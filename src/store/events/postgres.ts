@@ -3,6 +3,7 @@ import type pg from 'pg'
 import type { Database } from '../schema.js'
 import { countEvents, readEventsAfter } from './common.js'
 import type { EventStore } from './event-store.js'
+import { eventSeqWatermark } from './postgres-append-order.js'
 import { appendByCopy } from './postgres-copy.js'
 
 const DAY_MS = 86_400_000
@@ -57,9 +58,12 @@ export function postgresEventStore(db: Kysely<Database>, pool: pg.Pool): EventSt
 
   return {
     append: (events) => (events.length === 0 ? Promise.resolve([]) : appendByCopy(pool, events)),
-    // The second waits for the advisory lock with its rows encoded (see appendByCopy).
+    // In parallel: PostgreSQL copies each on its own backend (see postgres-append-order.ts).
     concurrentAppends: 2,
-    readAfter: (afterSeq, limit) => readEventsAfter(db, afterSeq, limit),
+    async readAfter(afterSeq, limit) {
+      const watermark = await eventSeqWatermark(db)
+      return watermark <= afterSeq ? [] : readEventsAfter(db, afterSeq, limit, watermark)
+    },
     async prepareDays(days) {
       for (const day of days) await ensurePartition(dayStart(day))
     },

@@ -20,6 +20,7 @@ import * as incidentDetectedAt from './017-incident-detected-at.js'
 import * as alertSearchIndex from './018-alert-search-index.js'
 import * as eventOriginalText from './019-event-original-text.js'
 import * as alertIncidentIndex from './020-alert-incident-index.js'
+import * as eventAppendOrder from './021-event-append-order.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect, note: MigrationNote): Promise<void>
@@ -47,4 +48,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '018-alert-search-index': alertSearchIndex,
   '019-event-original-text': eventOriginalText,
   '020-alert-incident-index': alertIncidentIndex,
+  '021-event-append-order': eventAppendOrder,
 }
