@@ -8,7 +8,8 @@ import type { BatchParser } from './pipeline/parse-pool.js'
 
 /** One record as an input received it, and where it was in that input (for error messages). */
 export interface RawRecord {
-  raw: string | Record<string, unknown>
+  /** Text, UTF-8 bytes of text (decoded when parsed), or a JSON object already parsed. */
+  raw: string | Uint8Array | Record<string, unknown>
   /** e.g. `line 12`, `item 3`, `record 7`. */
   location: string
   /** What the input's own framing says about the record, beyond its content. */
@@ -87,7 +88,10 @@ export class IngestService {
         input: request.input,
         reason: outcome.reason,
         location: record.location,
-        raw: typeof record.raw === 'string' ? record.raw : JSON.stringify(record.raw),
+        raw:
+          typeof record.raw === 'string' || record.raw instanceof Uint8Array
+            ? record.raw
+            : JSON.stringify(record.raw),
         ...(record.framing && !record.framing.rejected ? { context: framingContext(record.framing) } : {}),
       })
     }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { toStoredEvent } from '../core/event.js'
 import { buildEvent } from '../test-support/builders.js'
 import { ENGINES, openTestStore, type TestStore } from '../test-support/stores.js'
 import { migrateToLatest } from './migrate.js'
@@ -75,6 +76,31 @@ for (const engine of ENGINES) {
       expect(row!.process_command_line).toMatch(/^cmd\.exe \/c "a.b"\ttab\nnewline$/)
       expect(row!.original).toMatchObject({ CommandLine: 'C:\\Temp\\naïve "x" 日本 🙂', tab: '\t' })
       expect(String((row!.original as { Bad: string }).Bad)).toMatch(/^a.b$/)
+    })
+
+    it('stores an original held as bytes as the text of those bytes, ASCII or not, NUL or not', async () => {
+      const texts = [
+        '{"EventID":4688,  "CommandLine":"naïve 日本 🙂"}',
+        '{"EventID":1,"x" : "plain"}',
+        // A raw NUL (not valid JSON, and never read back here): the bytes are not copied as they are.
+        '{"EventID":2,"raw":"a\u0000b"}',
+      ]
+      const body = Buffer.from(texts.join('\n'))
+      let from = 0
+      const events = texts.map((text) => {
+        const bytes = body.subarray(from, from + Buffer.byteLength(text))
+        from += bytes.length + 1
+        return toStoredEvent(buildEvent({ original: { EventID: 0 }, originalJson: text }), bytes)
+      })
+      expect(events.map((event) => event.originalJson)).toEqual([undefined, undefined, undefined])
+      const seqs = await ctx.store.events.append(events)
+      const { rows } = await sql<{ original: string }>`
+        SELECT CAST(original AS VARCHAR) AS original FROM events ORDER BY seq`.execute(ctx.store.db)
+      // PostgreSQL text cannot hold NUL: there it becomes U+FFFD, as for text held as a string.
+      const nul = engine === 'postgres' ? '\ufffd' : '\u0000'
+      expect(rows.map((row) => row.original)).toEqual([texts[0], texts[1], texts[2]!.replace('\u0000', nul)])
+      const read = await ctx.store.events.readAfter(seqs[0]! - 1, 2)
+      expect(read[0]!.original).toEqual({ EventID: 4688, CommandLine: 'naïve 日本 🙂' })
     })
 
     it('keeps event time and received time apart, to the millisecond', async () => {

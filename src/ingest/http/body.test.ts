@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { utf8Text } from '../../core/utf8-text.js'
 import { splitRecords } from './body.js'
 
+/** Records with lines kept as bytes shown as the text the parser will read. */
 const records = (text: string | Buffer) =>
   splitRecords(typeof text === 'string' ? Buffer.from(text, 'utf8') : text).map(({ raw, location }) => ({
-    raw,
+    raw: raw instanceof Uint8Array ? utf8Text(raw) : raw,
     location,
   }))
 
@@ -32,6 +34,17 @@ describe('splitRecords', () => {
       .split('\n')
       .filter((line) => line.length > 0)
     expect(records(body).map((record) => record.raw)).toEqual(whole)
+  })
+
+  it('keeps a valid line as a view of the body, not a copy, and a line with invalid UTF-8 as text', () => {
+    const body = Buffer.concat([Buffer.from('{"a":"é"}\n{"b":"'), Buffer.from([0xff]), Buffer.from('"}\n')])
+    const [valid, invalid] = splitRecords(body)
+    expect(valid!.raw).toBeInstanceOf(Uint8Array)
+    const view = valid!.raw as Uint8Array
+    expect(view.buffer).toBe(body.buffer)
+    expect(view.byteOffset).toBe(body.byteOffset)
+    expect(utf8Text(view)).toBe('{"a":"é"}')
+    expect(invalid!.raw).toBe('{"b":"\ufffd"}')
   })
 
   it('reads a JSON array body (after white space and a byte order mark) as one record per element', () => {

@@ -1,6 +1,7 @@
+import { isAscii, isUtf8 } from 'node:buffer'
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
-import { decodeLines, decodeText } from '../decode-text.js'
+import { decodeText } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
 import type { RawRecord } from '../ingest.service.js'
 
@@ -38,13 +39,46 @@ export function decodeBody(body: Buffer, contentEncoding: string | undefined): B
  * record per non-blank line (NDJSON, or plain text lines such as syslog). Lines that are not
  * valid JSON stay text: the source's parser decides what they are, and a dead letter keeps them
  * when nothing can read them.
- * Lines are decoded one by one (see `decodeLines`).
+ * Lines are kept as bytes until they are parsed (see `lineByteRecords`).
  */
 export function splitRecords(body: Buffer): RawRecord[] {
   const start = firstNonSpace(body)
   // From the bracket: JSON.parse refuses a byte order mark before it.
   if (body[start] === OPEN_BRACKET) return splitArray(decodeText(body, start))
-  return lineRecords(decodeLines(body))
+  return lineByteRecords(body)
+}
+
+/**
+ * One record per non-blank line, as `lineRecords(decodeLines(body))` gives, but each line kept as
+ * its bytes (a view into the body), decoded only when it is parsed: see `StoredEvent.originalBytes`.
+ * A line that is not valid UTF-8 is decoded at once (its invalid bytes become U+FFFD), as before.
+ */
+export function lineByteRecords(body: Buffer): RawRecord[] {
+  const records: RawRecord[] = []
+  let from = 0
+  let line = 0
+  while (from <= body.length) {
+    let end = body.indexOf(NEWLINE, from)
+    if (end < 0) end = body.length
+    const stop = end > from && body[end - 1] === CARRIAGE_RETURN ? end - 1 : end
+    line += 1
+    const bytes = body.subarray(from, stop)
+    from = end + 1
+    if (isBlank(bytes)) continue
+    const raw = isAscii(bytes) || isUtf8(bytes) ? bytes : decodeText(bytes)
+    records.push({ raw, location: `line ${line}` })
+  }
+  return records
+}
+
+/** White space only, as `String.prototype.trim` sees it (bytes beyond ASCII are decoded to tell). */
+function isBlank(bytes: Buffer): boolean {
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index]!
+    if (byte >= 0x80) return decodeText(bytes).trim().length === 0
+    if (byte !== 0x20 && (byte < 0x09 || byte > 0x0d)) return false
+  }
+  return true
 }
 
 /** One record per non-blank line, located by its line number, with the input's framing if any. */
@@ -78,6 +112,8 @@ function splitArray(text: string): RawRecord[] {
 }
 
 const OPEN_BRACKET = 0x5b
+const NEWLINE = 0x0a
+const CARRIAGE_RETURN = 0x0d
 /** The UTF-8 byte order mark, EF BB BF, skipped before the first character like white space. */
 const BOM = [0xef, 0xbb, 0xbf]
 

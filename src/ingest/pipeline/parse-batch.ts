@@ -1,11 +1,16 @@
 import { type StoredEvent, toStoredEvent } from '../../core/event.js'
+import { utf8Text } from '../../core/utf8-text.js'
 import { applyFraming, type RecordFraming } from '../framing.js'
 import { AUTO_PARSER } from '../parsers/registry.js'
 import type { ParseRecord } from './parse-port.js'
 
 /** One submission's records and what the source says about reading them. */
 export interface ParseBatchRequest {
-  records: ReadonlyArray<{ raw: string | Record<string, unknown>; framing?: RecordFraming | undefined }>
+  records: ReadonlyArray<{
+    /** Text, UTF-8 bytes of text, or a parsed JSON object (see `RawRecord`). */
+    raw: string | Uint8Array | Record<string, unknown>
+    framing?: RecordFraming | undefined
+  }>
   source: { name: string; parser: string; timezone?: string | null | undefined }
   receivedAt: Date
 }
@@ -27,8 +32,11 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
       outcomes[index] = { reason: framing.rejected }
       continue
     }
+    // Bytes are decoded here and the text dropped after parsing: only the bytes wait for the commit.
+    const bytes = record.raw instanceof Uint8Array ? record.raw : undefined
+    const raw = bytes === undefined ? (record.raw as string | Record<string, unknown>) : utf8Text(bytes)
     const outcome = parse({
-      raw: record.raw,
+      raw,
       source: source.name,
       parser: source.parser === AUTO_PARSER ? (framing?.parser ?? source.parser) : source.parser,
       receivedAt,
@@ -39,7 +47,10 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
       for (let at = 0; at < events.length; at++) {
         const event = outcome.events[at]!
         if (framing) applyFraming(event, framing, receivedAt)
-        events[at] = toStoredEvent(event)
+        events[at] = toStoredEvent(
+          event,
+          bytes !== undefined && event.originalJson === raw ? bytes : undefined,
+        )
       }
       outcomes[index] = { events }
     } else {

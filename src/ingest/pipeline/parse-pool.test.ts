@@ -59,6 +59,22 @@ describe('parse workers', () => {
     })
   })
 
+  it('keep a line read as bytes as those bytes, in a worker and on the main thread', async () => {
+    pool = new ParsePool(1, 64 * 1024 * 1024)
+    const body = Buffer.from(`${windowsLine}\n{"broken": \n`)
+    const line = body.subarray(0, Buffer.byteLength(windowsLine))
+    const broken = body.subarray(line.length + 1, body.length - 1)
+    const batch = request([{ raw: line }, { raw: broken }])
+    for (const outcomes of [await pool.parse(batch, 1_000), parseRecords(parseRecord, batch)]) {
+      const [stored, failed] = outcomes
+      const event = 'events' in stored! ? stored.events[0]! : undefined
+      expect(event?.originalBytes).toBe(line)
+      expect(event?.originalJson).toBeUndefined()
+      expect(event).toMatchObject({ eventCode: '4625', hostName: 'dc01', userName: 'admin' })
+      expect(failed).toEqual({ reason: expect.stringMatching(/invalid JSON/) })
+    }
+  })
+
   it('deliver batches in the order they were submitted', async () => {
     pool = new ParsePool(2, 64 * 1024 * 1024)
     const big = request(Array.from({ length: 20_000 }, () => ({ raw: windowsLine })))

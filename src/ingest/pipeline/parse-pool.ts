@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads'
 import { OperationalError } from '../../core/errors.js'
+import { utf8Text } from '../../core/utf8-text.js'
 import { startWorker } from '../../core/worker-thread.js'
 import { type ParseBatchRequest, parseRecords, type RecordOutcome } from './parse-batch.js'
 import type { ParseRecord } from './parse-port.js'
@@ -85,7 +86,7 @@ export class ParsePool implements BatchParser {
       const waiting = { request, bytes, resolve, reject }
       slot.inFlight.set(id, waiting)
       try {
-        slot.worker.postMessage({ id, request })
+        slot.worker.postMessage({ id, request: asText(request) })
       } catch (error) {
         // Records that cannot be copied to a worker (never JSON data): this batch fails alone.
         this.#finish(slot, id, waiting, () => reject(error))
@@ -151,7 +152,9 @@ export class ParsePool implements BatchParser {
       for (let index = 0; index < outcomes.length; index++) {
         const outcome = reply.outcomes[index]!
         if (outcome.originalFromRaw && 'events' in outcome) {
-          outcome.events[0]!.originalJson = records[index]!.raw as string
+          const raw = records[index]!.raw as string | Uint8Array
+          if (typeof raw === 'string') outcome.events[0]!.originalJson = raw
+          else outcome.events[0]!.originalBytes = raw
           outcomes[index] = { events: outcome.events }
         }
       }
@@ -165,5 +168,19 @@ export class ParsePool implements BatchParser {
     this.#pendingBytes -= waiting.bytes
     settle()
     while (this.hasSpace() && this.#spaceWaiters.length > 0) this.#spaceWaiters.shift()!()
+  }
+}
+
+/**
+ * The request with records held as bytes decoded to text: a view posted to a worker would copy
+ * the whole buffer it is a view of (the request body) once per record.
+ */
+function asText(request: ParseBatchRequest): ParseBatchRequest {
+  if (!request.records.some((record) => record.raw instanceof Uint8Array)) return request
+  return {
+    ...request,
+    records: request.records.map((record) =>
+      record.raw instanceof Uint8Array ? { ...record, raw: utf8Text(record.raw) } : record,
+    ),
   }
 }

@@ -8,7 +8,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
-import type { StoredEvent } from '../../core/event.js'
+import { type StoredEvent, storedOriginalText } from '../../core/event.js'
 import type { DuckDBDriver } from '../duckdb/duckdb-dialect.js'
 import type { Database } from '../schema.js'
 import { countEvents, parseEventRows } from './common.js'
@@ -168,7 +168,7 @@ function buildChunk(
     columns[9]![row] = event.destinationIp
     columns[10]![row] = event.processName
     columns[11]![row] = event.processCommandLine
-    columns[12]![row] = event.originalJson ?? JSON.stringify(event.original)
+    columns[12]![row] = storedOriginalText(event)
     columns[13]![row] = event.labels ? JSON.stringify(event.labels) : null
   }
   const chunk = DuckDBDataChunk.create(COLUMN_TYPES, size)

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import type { StoredEvent } from '../../core/event.js'
+import { type StoredEvent, storedOriginalText } from '../../core/event.js'
 import { RESERVE_EVENT_SEQS_SQL } from './postgres-append-order.js'
 
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
@@ -76,7 +76,9 @@ export function encodeEventsBinary(events: readonly StoredEvent[]): EncodedEvent
     writer.text(event.processName)
     writer.text(event.processCommandLine)
     // Text, as received (migration 019); labels stay jsonb, which refuses an escaped NUL.
-    writer.text(event.originalJson ?? JSON.stringify(event.original))
+    const bytes = event.originalBytes
+    if (bytes !== undefined && bytes.indexOf(0) < 0) writer.utf8(bytes)
+    else writer.text(storedOriginalText(event))
     if (event.labels) writer.jsonb(JSON.stringify(event.labels).replaceAll('\\u0000', '\\ufffd'))
     else writer.int32(-1)
   }
@@ -100,7 +102,8 @@ const ROW_OVERHEAD = 320
 function estimatedSize(events: readonly StoredEvent[]): number {
   let bytes = COPY_SIGNATURE.length + 10
   for (const event of events) {
-    bytes += ROW_OVERHEAD + (event.originalJson?.length ?? 4_096) + (event.processCommandLine?.length ?? 0)
+    const original = event.originalBytes?.length ?? event.originalJson?.length ?? 4_096
+    bytes += ROW_OVERHEAD + original + (event.processCommandLine?.length ?? 0)
   }
   return bytes
 }
@@ -162,6 +165,14 @@ class BinaryWriter {
   text(value: string | null): void {
     if (value === null) this.int32(-1)
     else this.#string(value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value, 0)
+  }
+
+  /** A field that is already UTF-8 text without NUL, copied as is. */
+  utf8(value: Uint8Array): void {
+    this.#reserve(value.length + 4)
+    this.#buffer.writeInt32BE(value.length, this.#offset)
+    this.#buffer.set(value, this.#offset + 4)
+    this.#offset += value.length + 4
   }
 
   jsonb(json: string): void {

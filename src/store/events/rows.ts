@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely'
-import type { StoredEvent } from '../../core/event.js'
+import { type StoredEvent, storedOriginalText } from '../../core/event.js'
 import type { EventsTable } from '../schema.js'
 
 export function eventToRow(event: StoredEvent): Insertable<EventsTable> {
@@ -15,7 +15,7 @@ export function eventToRow(event: StoredEvent): Insertable<EventsTable> {
     destination_ip: event.destinationIp,
     process_name: event.processName,
     process_command_line: event.processCommandLine,
-    original: event.originalJson ?? JSON.stringify(event.original),
+    original: storedOriginalText(event),
     labels: event.labels ? JSON.stringify(event.labels) : null,
   }
 }
