@@ -75,7 +75,7 @@ export class IngestService {
     for (let index = 0; index < outcomes.length; index++) {
       const outcome = outcomes[index]!
       if ('events' in outcome) {
-        for (const event of outcome.events) events.push(event)
+        for (const event of outcome.events) events.push(asBytesOriginal(event))
         records[index] = { ok: true, events: outcome.events.length }
         continue
       }
@@ -116,4 +116,17 @@ export class IngestService {
   close(): Promise<void> {
     return this.parser.close()
   }
+}
+
+/**
+ * The event with its original JSON text held as UTF-8 bytes (see `StoredEvent.originalBytes`):
+ * a syslog message's payload with its header, a HEC event, a line parsed in a worker… The text
+ * is encoded once here instead of in the COPY to PostgreSQL, and it no longer waits for the
+ * commit on the JS heap.
+ */
+function asBytesOriginal(event: StoredEvent): StoredEvent {
+  if (event.originalJson === undefined) return event
+  event.originalBytes = Buffer.from(event.originalJson, 'utf8')
+  event.originalJson = undefined
+  return event
 }
