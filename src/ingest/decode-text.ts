@@ -17,13 +17,17 @@ const CARRIAGE_RETURN = 0x0d
  */
 export function decodeLines(bytes: Buffer): string[] {
   const lines: string[] = []
+  forEachLine(bytes, (start, stop) => lines.push(stop === start ? '' : decodeText(bytes, start, stop)))
+  return lines
+}
+
+/** Calls `visit` with the byte range of each line (LF-separated, a trailing CR left out). */
+export function forEachLine(bytes: Buffer, visit: (start: number, stop: number) => void): void {
   let from = 0
   while (from <= bytes.length) {
     let end = bytes.indexOf(NEWLINE, from)
     if (end < 0) end = bytes.length
-    const stop = end > from && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end
-    lines.push(stop === from ? '' : decodeText(bytes, from, stop))
+    visit(from, end > from && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end)
     from = end + 1
   }
-  return lines
 }

@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer'
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
-import { decodeText } from '../decode-text.js'
+import { decodeText, forEachLine } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
 import type { RawRecord } from '../ingest.service.js'
 
@@ -55,19 +55,14 @@ export function splitRecords(body: Buffer): RawRecord[] {
  */
 export function lineByteRecords(body: Buffer): RawRecord[] {
   const records: RawRecord[] = []
-  let from = 0
   let line = 0
-  while (from <= body.length) {
-    let end = body.indexOf(NEWLINE, from)
-    if (end < 0) end = body.length
-    const stop = end > from && body[end - 1] === CARRIAGE_RETURN ? end - 1 : end
+  forEachLine(body, (start, stop) => {
     line += 1
-    const bytes = body.subarray(from, stop)
-    from = end + 1
-    if (isBlank(bytes)) continue
+    const bytes = body.subarray(start, stop)
+    if (isBlank(bytes)) return
     const raw = isAscii(bytes) || isUtf8(bytes) ? bytes : decodeText(bytes)
     records.push({ raw, location: `line ${line}` })
-  }
+  })
   return records
 }
 
@@ -112,8 +107,6 @@ function splitArray(text: string): RawRecord[] {
 }
 
 const OPEN_BRACKET = 0x5b
-const NEWLINE = 0x0a
-const CARRIAGE_RETURN = 0x0d
 /** The UTF-8 byte order mark, EF BB BF, skipped before the first character like white space. */
 const BOM = [0xef, 0xbb, 0xbf]
 
