@@ -17,22 +17,27 @@ export async function insertEventRows(
   return seqs
 }
 
-/** Events after a sequence number (up to `upTo`), their JSON text columns (original, labels) parsed. */
+/**
+ * Events after a sequence number, up to `upTo`, their JSON text columns (original, labels) parsed.
+ * The bound is applied to the rows read, not in SQL: with it in the WHERE clause PostgreSQL read
+ * and sorted the whole range instead of walking each partition's seq index for the first `limit`
+ * (bench:detect, 200,000 OTRF events over many day partitions: 23.7 -> 76.4 µs/event reading).
+ */
 export async function readEventsAfter(
   db: Kysely<Database>,
   afterSeq: number,
   limit: number,
-  upTo = Number.MAX_SAFE_INTEGER,
+  upTo = Number.POSITIVE_INFINITY,
 ): Promise<EventRow[]> {
   const rows = await db
     .selectFrom('events')
     .selectAll()
     .where('seq', '>', afterSeq)
-    .where('seq', '<=', upTo)
     .orderBy('seq')
     .limit(limit)
     .execute()
-  return parseEventRows(rows)
+  const end = rows.findIndex((row) => row.seq > upTo)
+  return parseEventRows(end < 0 ? rows : rows.slice(0, end))
 }
 
 /** Parses the JSON text columns of event rows as read: original, and labels where it is text. */
