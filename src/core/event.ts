@@ -47,12 +47,13 @@ export interface NormalisedEvent {
 export type StoredEvent = Omit<NormalisedEvent, 'ecs' | 'original'> & {
   original?: Record<string, unknown>
   /**
-   * The original as the UTF-8 bytes it arrived in (a view into the request body), in place of
-   * `originalJson` when the two are the same text. An event waits in memory until its batch
-   * commits (hundreds of milliseconds under load): held as a JS string, each 3 KB original
-   * survived the young generation and was copied and promoted by the garbage collector, which cost
-   * about as much again as parsing it; held as bytes it stays off the JS heap, and PostgreSQL's
-   * COPY takes the bytes as they are.
+   * The original's JSON text as UTF-8 bytes, in place of `originalJson`: a view into the request
+   * body for an NDJSON line, else encoded as soon as the event is parsed (IngestService). An
+   * event waits in memory until its batch commits (hundreds of milliseconds under load): held as
+   * a JS string, each 3 KB original survived the young generation and was copied and promoted by
+   * the garbage collector; held as bytes it stays off the JS heap, and PostgreSQL's COPY takes
+   * the bytes as they are. Parsing, holding 8,000 OTRF events and encoding them for COPY took
+   * 28-37 µs of CPU per event with strings, 17-20 with bytes.
    */
   originalBytes?: Uint8Array
 }
