@@ -1,8 +1,18 @@
+import { isAscii, isUtf8 } from 'node:buffer'
 import { utf8Text } from '../core/utf8-text.js'
 
 /** Bytes received (a request body, a syslog message) as text (see `utf8Text`). */
 export function decodeText(bytes: Buffer, start = 0, end = bytes.length): string {
   return utf8Text(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end))
+}
+
+/**
+ * A record's bytes as the ingest path keeps them until they are parsed: the bytes themselves when
+ * they are valid UTF-8 (see `StoredEvent.originalBytes`), else their text with U+FFFD in place of
+ * the invalid bytes, as a decode always gave.
+ */
+export function recordText(bytes: Buffer): Buffer | string {
+  return isAscii(bytes) || isUtf8(bytes) ? bytes : decodeText(bytes)
 }
 
 const NEWLINE = 0x0a

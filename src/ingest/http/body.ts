@@ -1,7 +1,6 @@
-import { isAscii, isUtf8 } from 'node:buffer'
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
-import { decodeText, forEachLine } from '../decode-text.js'
+import { decodeText, forEachLine, recordText } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
 import type { RawRecord } from '../ingest.service.js'
 
@@ -60,8 +59,7 @@ export function lineByteRecords(body: Buffer): RawRecord[] {
     line += 1
     const bytes = body.subarray(start, stop)
     if (isBlank(bytes)) return
-    const raw = isAscii(bytes) || isUtf8(bytes) ? bytes : decodeText(bytes)
-    records.push({ raw, location: `line ${line}` })
+    records.push({ raw: recordText(bytes), location: `line ${line}` })
   })
   return records
 }

@@ -1,8 +1,8 @@
-import { decodeText } from '../decode-text.js'
 /**
  * Splits a syslog TCP stream into messages (RFC 6587): octet counting (`<length> <message>`)
  * when a frame starts with a digit, otherwise non-transparent framing ending at LF (or NUL).
  * The framer keeps what it cannot yet complete for the next chunk, up to `maxMessageBytes`.
+ * Messages are views of the stream's bytes, decoded only when they are parsed.
  */
 export class SyslogFramer {
   #buffer: Buffer = Buffer.alloc(0)
@@ -10,9 +10,9 @@ export class SyslogFramer {
   constructor(private readonly maxMessageBytes = 64 * 1024) {}
 
   /** Feeds a chunk; returns the complete messages and any framing errors found. */
-  push(chunk: Buffer): { messages: string[]; errors: string[] } {
+  push(chunk: Buffer): { messages: Buffer[]; errors: string[] } {
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
-    const messages: string[] = []
+    const messages: Buffer[] = []
     const errors: string[] = []
     let offset = 0
     const buffer = this.#buffer
@@ -43,7 +43,7 @@ export class SyslogFramer {
             break
           }
           if (space + 1 + length > buffer.length) break
-          messages.push(decodeText(buffer, space + 1, space + 1 + length))
+          messages.push(buffer.subarray(space + 1, space + 1 + length))
           offset = space + 1 + length
           continue
         }
@@ -55,14 +55,14 @@ export class SyslogFramer {
       if (end < 0) {
         if (buffer.length - offset > this.maxMessageBytes) {
           errors.push(`a line longer than ${this.maxMessageBytes} bytes was cut`)
-          messages.push(decodeText(buffer, offset, offset + this.maxMessageBytes))
+          messages.push(buffer.subarray(offset, offset + this.maxMessageBytes))
           offset = buffer.length
         }
         break
       }
       let stop = end
       if (stop > offset && buffer[stop - 1] === 0x0d) stop -= 1
-      messages.push(decodeText(buffer, offset, stop))
+      messages.push(buffer.subarray(offset, stop))
       offset = end + 1
     }
     this.#buffer = offset >= buffer.length ? Buffer.alloc(0) : buffer.subarray(offset)
@@ -70,10 +70,10 @@ export class SyslogFramer {
   }
 
   /** What is left when the connection closes: a last line without its LF still counts. */
-  flush(): string[] {
+  flush(): Buffer[] {
     const rest = this.#buffer.toString('utf8').trim()
     this.#buffer = Buffer.alloc(0)
-    return rest ? [rest] : []
+    return rest ? [Buffer.from(rest, 'utf8')] : []
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer } from 'node:tls'
 import type { Logger } from 'pino'
+import { recordText } from '../decode-text.js'
 import type { IngestMetrics } from '../ingest.metrics.js'
 import type { IngestService, RawRecord } from '../ingest.service.js'
 import { QueueFullError } from '../pipeline/ingest-queue.js'
@@ -45,11 +46,17 @@ export async function startSyslog(
   const { ingest, sources, metrics, logger } = deps
   const log = logger.child({ component: 'syslog' })
 
-  const submit = async (messages: string[], input: string, whenFull: 'refuse' | 'wait', peer: string) => {
+  /** Stream messages come as bytes, kept until parsed (see `recordText`); datagrams as text. */
+  const submit = async (
+    messages: Array<Buffer | string>,
+    input: string,
+    whenFull: 'refuse' | 'wait',
+    peer: string,
+  ) => {
     const source = await sources.resolve(options.source)
     if (!source) throw new Error(`syslog source ${options.source} is missing`)
-    const records: RawRecord[] = messages.map((raw, index) => ({
-      raw,
+    const records: RawRecord[] = messages.map((message, index) => ({
+      raw: typeof message === 'string' ? message : recordText(message),
       location: `${peer} message ${index + 1}`,
     }))
     const bytes = messages.reduce((sum, message) => sum + message.length, 0)
@@ -119,7 +126,7 @@ export async function startSyslog(
     let inFlight = 0
     // Messages gather across chunks into submissions of up to STREAM_BATCH_MESSAGES (or what came
     // within STREAM_LINGER_MS): one submission per 64 KB chunk would make commits tiny.
-    let pending: string[] = []
+    let pending: Buffer[] = []
     let lingerTimer: NodeJS.Timeout | undefined
     const send = () => {
       if (lingerTimer) clearTimeout(lingerTimer)
