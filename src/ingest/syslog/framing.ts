@@ -1,3 +1,5 @@
+const EMPTY = Buffer.alloc(0)
+
 /**
  * Splits a syslog TCP stream into messages (RFC 6587): octet counting (`<length> <message>`)
  * when a frame starts with a digit, otherwise non-transparent framing ending at LF (or NUL).
@@ -5,17 +7,64 @@
  * Messages are views of the stream's bytes, decoded only when they are parsed.
  */
 export class SyslogFramer {
-  #buffer: Buffer = Buffer.alloc(0)
+  #buffer: Buffer = EMPTY
+  /** Bytes still to drop of an oversized octet-counted frame (never buffered). */
+  #skip = 0
 
   constructor(private readonly maxMessageBytes = 64 * 1024) {}
 
   /** Feeds a chunk; returns the complete messages and any framing errors found. */
   push(chunk: Buffer): { messages: Buffer[]; errors: string[] } {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
     const messages: Buffer[] = []
     const errors: string[] = []
+    if (this.#skip > 0) {
+      const dropped = Math.min(this.#skip, chunk.length)
+      this.#skip -= dropped
+      chunk = chunk.subarray(dropped)
+    }
+    const pending = this.#buffer
+    if (pending.length === 0) {
+      this.#scan(chunk, messages, errors)
+      return { messages, errors }
+    }
+    // The frame left over from the last chunk is completed with only the bytes it needs, and
+    // the rest of the chunk is read in place: joining whole 64 KB chunks to a few hundred bytes
+    // of leftover copied every byte received once more.
+    const needed = this.#bytesToComplete(pending, chunk)
+    if (needed === undefined || needed >= chunk.length) {
+      this.#scan(Buffer.concat([pending, chunk]), messages, errors)
+      return { messages, errors }
+    }
+    this.#scan(Buffer.concat([pending, chunk.subarray(0, needed)]), messages, errors)
+    const rest = chunk.subarray(needed)
+    this.#scan(this.#buffer.length === 0 ? rest : Buffer.concat([this.#buffer, rest]), messages, errors)
+    return { messages, errors }
+  }
+
+  /**
+   * How many bytes of `chunk` complete the frame that `pending` starts: up to its counted length,
+   * or to the first LF or NUL. Undefined when that cannot be told yet (a length still arriving).
+   */
+  #bytesToComplete(pending: Buffer, chunk: Buffer): number | undefined {
+    const first = pending[0]!
+    if (first >= 0x30 && first <= 0x39) {
+      const space = pending.indexOf(0x20)
+      if (space < 0) return undefined
+      if (space <= 10 && isDigits(pending, 0, space)) {
+        const length = Number(pending.toString('latin1', 0, space))
+        return Math.max(0, space + 1 + length - pending.length)
+      }
+    }
+    const lineFeed = chunk.indexOf(0x0a)
+    const head = lineFeed < 0 ? chunk : chunk.subarray(0, lineFeed)
+    const nul = head.indexOf(0x00)
+    if (nul >= 0) return nul + 1
+    return lineFeed < 0 ? undefined : lineFeed + 1
+  }
+
+  /** Reads the frames of `buffer` into `messages`, keeping an incomplete last one for later. */
+  #scan(buffer: Buffer, messages: Buffer[], errors: string[]): void {
     let offset = 0
-    const buffer = this.#buffer
     // Where the next NUL is (-1: none left, -2: not searched yet). NUL ends a frame too, but is
     // rare: searching for it once per message, to the end of the chunk, read each 64 KB chunk
     // about twenty times over.
@@ -35,11 +84,13 @@ export class SyslogFramer {
             errors.push(
               `octet-counted frame of ${length} bytes exceeds the ${this.maxMessageBytes}-byte limit`,
             )
-            // Skip the oversized frame's bytes so the stream stays in step.
+            // Skip the oversized frame's bytes so the stream stays in step, without holding them.
             if (space + 1 + length <= buffer.length) {
               offset = space + 1 + length
               continue
             }
+            this.#skip = space + 1 + length - buffer.length
+            offset = buffer.length
             break
           }
           if (space + 1 + length > buffer.length) break
@@ -65,14 +116,13 @@ export class SyslogFramer {
       messages.push(buffer.subarray(offset, stop))
       offset = end + 1
     }
-    this.#buffer = offset >= buffer.length ? Buffer.alloc(0) : buffer.subarray(offset)
-    return { messages, errors }
+    this.#buffer = offset >= buffer.length ? EMPTY : buffer.subarray(offset)
   }
 
   /** What is left when the connection closes: a last line without its LF still counts. */
   flush(): Buffer[] {
     const rest = this.#buffer.toString('utf8').trim()
-    this.#buffer = Buffer.alloc(0)
+    this.#buffer = EMPTY
     return rest ? [Buffer.from(rest, 'utf8')] : []
   }
 }
