@@ -108,4 +108,30 @@ condition: 1 of selection_*
       texts.filter((CommandLine) => fast.match({ CommandLine }, { product: 'test' }).length > 0),
     ).toHaveLength(6)
   })
+
+  it('gives the same matches for a field value seen before, whatever came between', () => {
+    const rule = compile(`
+selection:
+  Image|endswith: '\\rundll32.exe'
+  CommandLine|contains: 'javascript:'
+condition: selection
+`)
+    const fast = createDetector([rule])
+    const slow = createDetector([rule], undefined, { prefilter: false })
+    const long = `rundll32.exe ${'x'.repeat(2_000)} javascript:`
+    const events = [
+      { Image: 'C:\\Windows\\System32\\rundll32.exe', CommandLine: 'rundll32.exe javascript:alert(1)' },
+      { Image: 'C:\\Windows\\System32\\rundll32.exe', CommandLine: 'rundll32.exe shell32.dll' },
+      { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'rundll32.exe javascript:alert(1)' },
+      { Image: 'C:\\Windows\\System32\\rundll32.exe', CommandLine: long },
+      // The same text in two fields: each field's literals are looked for in it.
+      { Image: 'C:\\javascript:\\rundll32.exe', CommandLine: 'C:\\javascript:\\rundll32.exe' },
+    ]
+    const counts = (detector: typeof fast) =>
+      [...events, ...events, ...[...events].reverse()].map(
+        (event) => detector.match(event, { product: 'test' }).length,
+      )
+    expect(counts(fast)).toEqual(counts(slow))
+    expect(counts(fast)).toEqual([1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1])
+  })
 })

@@ -4,6 +4,15 @@ import { LiteralAutomaton } from './aho-corasick.js'
 import type { CompiledRule } from './compile-rule.js'
 import { LiteralGate } from './literal-gate.js'
 import { MAX_GROUPS, requiredLiteralGroups } from './required-literals.js'
+import { ScanMemo } from './scan-memo.js'
+
+/** A field's literals: its automaton, the native gate on long texts, what was found in texts seen before. */
+interface FieldScan {
+  field: FieldRef
+  automaton: LiteralAutomaton
+  gate: LiteralGate | undefined
+  memo: ScanMemo
+}
 
 /**
  * The rules that apply to one kind of event (one log source, one field mapping), with a literal
@@ -16,11 +25,7 @@ export class RuleGroup {
   /** Positions (in `rules`) of rules evaluated on every event. */
   private readonly unfiltered: Int32Array
   /** One automaton per field, with a native gate on long texts when it has few literals. */
-  private readonly automata: Array<{
-    field: FieldRef
-    automaton: LiteralAutomaton
-    gate: LiteralGate | undefined
-  }>
+  private readonly automata: FieldScan[]
   /** Literals of keyword searches, scanned over every value of the event. */
   private readonly keywordAutomaton: LiteralAutomaton | undefined
   /** A native test that must pass before the keyword literals are scanned. */
@@ -72,6 +77,7 @@ export class RuleGroup {
       field: field!,
       automaton: new LiteralAutomaton(literals),
       gate: LiteralGate.of(literals.map(({ literal }) => literal)),
+      memo: new ScanMemo(),
     }))
     this.hitEpochs = new Uint32Array(rules.length)
     this.hitMasks = new Uint8Array(rules.length)
@@ -84,12 +90,10 @@ export class RuleGroup {
     this.epoch = this.epoch === 0xffffffff ? 1 : this.epoch + 1
     if (this.epoch === 1) this.hitEpochs.fill(0)
     this.candidateCount = 0
-    for (const { field, automaton, gate } of this.automata) {
-      const raw = view.get(field)
-      if (typeof raw === 'string') {
-        if (gate === undefined || raw.length < GATED_LENGTH || gate.passes(raw))
-          automaton.scan(raw, this.mark)
-      } else if (raw !== undefined && raw !== null) scanValues(raw, automaton, this.mark, 1)
+    for (const fieldScan of this.automata) {
+      const raw = view.get(fieldScan.field)
+      if (typeof raw === 'string') this.scanText(raw, fieldScan)
+      else if (raw !== undefined && raw !== null) scanValues(raw, fieldScan.automaton, this.mark, 1)
     }
     if (
       this.keywordAutomaton !== undefined &&
@@ -113,6 +117,29 @@ export class RuleGroup {
     return this.unfiltered.length
   }
 
+  /** Marks the rules of the literals found in a field's text: from the memo when it was seen before. */
+  private scanText(text: string, { automaton, gate, memo }: FieldScan): void {
+    const gated = gate !== undefined && text.length >= GATED_LENGTH
+    if (text.length > memo.maxLength) {
+      if (!gated || gate.passes(text)) automaton.scan(text, this.mark)
+      return
+    }
+    let found = memo.get(text)
+    if (found === undefined) {
+      this.found.length = 0
+      if (!gated || gate.passes(text)) automaton.scan(text, this.collect)
+      found = this.found.length === 0 ? NOTHING : Int32Array.from(this.found)
+      memo.set(text, found)
+    }
+    for (let index = 0; index < found.length; index++) this.mark(found[index]!)
+  }
+
+  /** Values reported by the scan in progress, for the memo. */
+  private readonly found: number[] = []
+  private readonly collect = (value: number): void => {
+    this.found.push(value)
+  }
+
   /** A literal of the rule at `value >>> GROUP_BITS` was found, in the groups of bit `value & GROUP_MASK`. */
   private readonly mark = (value: number): void => {
     const position = value >>> GROUP_BITS
@@ -131,6 +158,8 @@ export class RuleGroup {
  * automaton alone is as fast (a PowerShell ContextInfo is a kilobyte, an IntegrityLevel a word).
  */
 const GATED_LENGTH = 32
+
+const NOTHING = new Int32Array(0)
 
 /** Literal values are (rule position << GROUP_BITS) | the bit of the rule's group: shifts, no division. */
 const GROUP_BITS = MAX_GROUPS
