@@ -48,7 +48,9 @@ export type StoredEvent = Omit<NormalisedEvent, 'ecs' | 'original'> & {
   original?: Record<string, unknown>
   /**
    * The original's JSON text as UTF-8 bytes, in place of `originalJson`: a view into the request
-   * body for an NDJSON line, else encoded as soon as the event is parsed (IngestService). An
+   * body for an NDJSON line, a syslog message's JSON payload copied from the bytes received with
+   * its header added (see `OriginalSplice`), else encoded as soon as the event is parsed
+   * (IngestService). An
    * event waits in memory until its batch commits (hundreds of milliseconds under load): held as
    * a JS string, each 3 KB original survived the young generation and was copied and promoted by
    * the garbage collector; held as bytes it stays off the JS heap, and PostgreSQL's COPY takes

@@ -120,7 +120,7 @@ export class IngestService {
 
 /**
  * The event with its original JSON text held as UTF-8 bytes (see `StoredEvent.originalBytes`):
- * a syslog message's payload with its header, a HEC event, a line parsed in a worker… The text
+ * a HEC event, a line parsed in a worker, a non-ASCII syslog payload with its header… The text
  * is encoded once here instead of in the COPY to PostgreSQL, and it no longer waits for the
  * commit on the JS heap.
  */

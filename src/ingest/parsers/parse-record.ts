@@ -4,7 +4,7 @@ import type { EventDraft } from '../normalise/event-draft.js'
 import { pickTime } from '../normalise/generic-fields.js'
 import { isValidTimeZone } from '../normalise/timezone.js'
 import { isObject, type JsonObject } from '../normalise/values.js'
-import type { ParseInput, ParseOutcome } from '../pipeline/parse-port.js'
+import type { OriginalSplice, ParseInput, ParseOutcome } from '../pipeline/parse-port.js'
 import { detectObjectParserName, detectTextParserName } from './detect-parser.js'
 import {
   checkLineLength,
@@ -151,12 +151,16 @@ function parseText(
   }
   const result = runParser(parser, () => parser.parseText!(text, context), context)
   if (!('error' in result) && !Array.isArray(result) && result.dataset === 'syslog') {
-    const payload = readJsonPayload(result, carried, context, limits)
+    const payload = readJsonPayload(text, result, carried, context, limits)
     if (payload === null) {
       if (carried !== null)
         return failure(`parser ${carried.name} reads JSON objects; this syslog message carries none`)
     } else if ('error' in payload) return payload
-    else return toOutcome(payload.draft, eventContext, payload.json, payload.draft.original)
+    else {
+      const outcome = toOutcome(payload.draft, eventContext, payload.json, payload.draft.original)
+      if (payload.splice !== undefined && 'events' in outcome) outcome.splice = payload.splice
+      return outcome
+    }
   }
   if (!('error' in result) && !(text.length <= limits.maxFieldLength && text.length < 2 * limits.maxFields)) {
     const drafts = Array.isArray(result) ? result : [result]
@@ -183,21 +187,25 @@ const CEE_COOKIE = /^@cee:\s*/
  * that the JSON parser refuses, stays a syslog line. Null when there is no JSON object to read.
  */
 function readJsonPayload(
+  line: string,
   syslog: EventDraft,
   named: Parser | null,
   context: ParseContext,
   limits: ParseLimits,
-): { draft: EventDraft; json: string | undefined } | ParseFailure | null {
+): { draft: EventDraft; json: string | undefined; splice?: OriginalSplice } | ParseFailure | null {
   const message = syslog.message
   if (message === null) return null
   const start = firstNonSpace(message)
   let text = message
+  // The message is the rest of the line (see SyslogMessage.message): where the payload starts in it.
+  let textStart = line.length - message.length
   if (message.charCodeAt(start) !== 123) {
     // Most syslog messages are plain text: one character tells, before any slice or regex.
     if (message.charCodeAt(start) !== AT_SIGN) return null
     const cookie = CEE_COOKIE.exec(message.slice(start, start + 16))
     if (cookie === null) return null
     text = message.slice(start + cookie[0].length)
+    textStart += start + cookie[0].length
   }
   let payload: unknown
   try {
@@ -206,8 +214,10 @@ function readJsonPayload(
     return null
   }
   if (!isObject(payload)) return null
-  const problem = checkStructure(payload, limits)
-  if (problem !== null) return problem
+  if (!jsonTextIsWithinLimits(text, limits)) {
+    const problem = checkStructure(payload, limits)
+    if (problem !== null) return problem
+  }
   const result = parseObjectRecord(payload, named, context)
   if ('error' in result) return named === null ? null : result
   if (Array.isArray(result)) return null
@@ -224,12 +234,14 @@ function readJsonPayload(
   result.original[key] = header
   // The stored text is the payload as sent with the header added before its closing brace: no
   // second serialisation of a few KB of JSON, and the payload's own bytes kept.
+  if (result.original !== payload) return { draft: result, json: undefined }
   const close = text.lastIndexOf('}')
-  const json =
-    result.original !== payload
-      ? undefined
-      : `${text.slice(0, close)}${empty ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(header)}}`
-  return { draft: result, json }
+  const suffix = `${empty ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(header)}}`
+  return {
+    draft: result,
+    json: `${text.slice(0, close)}${suffix}`,
+    splice: { start: textStart, end: textStart + close, suffix },
+  }
 }
 
 /**

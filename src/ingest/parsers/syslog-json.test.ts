@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseRecords } from '../pipeline/parse-batch.js'
 import { parseRecord } from './parse-record.js'
 
 const receivedAt = new Date('2024-03-02T10:00:00Z')
@@ -43,6 +44,43 @@ describe('JSON carried in syslog', () => {
       expect(JSON.parse(event!.originalJson!)).toEqual(event!.original)
       expect(event!.original).toMatchObject({ ...JSON.parse(payload), syslog: { appname: 'nxlog' } })
     }
+  })
+
+  it('stores what the text path stores when the message came as bytes, as those bytes where it can', () => {
+    const messages = [
+      `<14>1 2024-03-02T09:58:02Z relay nxlog - - - ${JSON.stringify(WINDOWS_EVENT)}`,
+      '<14>1 2024-03-02T09:58:02Z relay nxlog - - - { "EventID" : 4624, "n":[1, 2] }  ',
+      '<14>1 2024-03-02T09:58:02Z relay app - - - \uFEFF{"message":"after a BOM"}',
+      '<13>Mar  2 09:58:02 relay app[7]: @cee: {"msg":"cookie","syslog":{"facility":"daemon"}}',
+      '<14>1 2024-03-02T09:58:02Z relay app - - - {}',
+      '<14>1 2024-03-02T09:58:02Z relay app - - - {"user":"zoë"}',
+      '<14>1 2024-03-02T09:58:02Z rélay app - - - {"user":"ascii"}',
+    ]
+    const request = (raw: (message: string) => string | Buffer) => ({
+      records: messages.map((message) => ({ raw: raw(message) })),
+      source: { name: 'test', parser: 'auto' },
+      receivedAt,
+    })
+    const fromText = parseRecords(
+      parseRecord,
+      request((message) => message),
+    )
+    const fromBytes = parseRecords(
+      parseRecord,
+      request((message) => Buffer.from(message)),
+    )
+    const stored = (outcome: (typeof fromText)[number]) => {
+      if (!('events' in outcome)) throw new Error(outcome.reason)
+      const [event] = outcome.events
+      return event!.originalBytes === undefined
+        ? event!.originalJson
+        : Buffer.from(event!.originalBytes).toString()
+    }
+    expect(fromBytes.map(stored)).toEqual(fromText.map(stored))
+    // Each ASCII message is stored as its own bytes and the header: no text is encoded again.
+    expect(
+      fromBytes.map((outcome) => 'events' in outcome && outcome.events[0]!.originalBytes !== undefined),
+    ).toEqual([true, true, false, true, true, false, false])
   })
 
   it('keeps the header as _syslog when the payload has a syslog field of its own', () => {

@@ -1,8 +1,9 @@
+import { isAscii } from 'node:buffer'
 import { type StoredEvent, toStoredEvent } from '../../core/event.js'
 import { utf8Text } from '../../core/utf8-text.js'
 import { applyFraming, type RecordFraming } from '../framing.js'
 import { AUTO_PARSER } from '../parsers/registry.js'
-import type { ParseRecord } from './parse-port.js'
+import type { OriginalSplice, ParseRecord } from './parse-port.js'
 
 /** One submission's records and what the source says about reading them. */
 export interface ParseBatchRequest {
@@ -47,10 +48,12 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
       for (let at = 0; at < events.length; at++) {
         const event = outcome.events[at]!
         if (framing) applyFraming(event, framing, receivedAt)
-        events[at] = toStoredEvent(
-          event,
-          bytes !== undefined && event.originalJson === raw ? bytes : undefined,
-        )
+        let originalBytes: Uint8Array | undefined
+        if (bytes !== undefined) {
+          if (event.originalJson === raw) originalBytes = bytes
+          else if (outcome.splice !== undefined) originalBytes = splicedBytes(bytes, outcome.splice)
+        }
+        events[at] = toStoredEvent(event, originalBytes)
       }
       outcomes[index] = { events }
     } else {
@@ -60,3 +63,21 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
   }
   return outcomes
 }
+
+/**
+ * The spliced original as bytes: the record's own bytes from `start` to `end`, then the suffix.
+ * Only where the text's offsets are byte offsets (ASCII bytes) and the suffix is ASCII too;
+ * otherwise undefined, and the text is encoded later.
+ */
+function splicedBytes(bytes: Uint8Array, splice: OriginalSplice): Uint8Array | undefined {
+  const { start, end, suffix } = splice
+  if (bytes[end] !== CLOSING_BRACE || NOT_PRINTABLE_ASCII.test(suffix) || !isAscii(bytes)) return undefined
+  const spliced = Buffer.allocUnsafe(end - start + suffix.length)
+  spliced.set(bytes.subarray(start, end), 0)
+  spliced.write(suffix, end - start, 'latin1')
+  return spliced
+}
+
+const CLOSING_BRACE = 0x7d
+/** JSON.stringify escapes control characters: an ASCII suffix is printable ASCII. */
+const NOT_PRINTABLE_ASCII = /[^ -~]/

@@ -11,7 +11,23 @@ export interface ParseInput {
 }
 
 export type ParseOutcome =
-  | { events: NormalisedEvent[] }
+  | {
+      events: NormalisedEvent[]
+      /** Where the one event's `originalJson` comes from in the record's text, when it is a splice. */
+      splice?: OriginalSplice
+    }
   | { error: { reason: string; path?: string | undefined } }
+
+/**
+ * An event's `originalJson` that is the record's own text from `start` to `end`, then `suffix`
+ * (a syslog message's JSON payload with its header added before the closing brace): where the
+ * record came as bytes, the ingest path stores those bytes and the suffix instead of encoding the
+ * text again (see `StoredEvent.originalBytes`).
+ */
+export interface OriginalSplice {
+  start: number
+  end: number
+  suffix: string
+}
 
 export type ParseRecord = (input: ParseInput) => ParseOutcome

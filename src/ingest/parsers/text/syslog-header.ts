@@ -40,7 +40,7 @@ export interface SyslogMessage {
   procId: string | null
   msgId: string | null
   structuredData: Record<string, Record<string, string>> | null
-  /** The free-text part after the header. */
+  /** The free-text part after the header: always the rest of the line (a leading BOM left out). */
   message: string
 }
 
