@@ -48,9 +48,8 @@ export type StoredEvent = Omit<NormalisedEvent, 'ecs' | 'original'> & {
   original?: Record<string, unknown>
   /**
    * The original's JSON text as UTF-8 bytes, in place of `originalJson`: a view into the request
-   * body for an NDJSON line, a syslog message's JSON payload copied from the bytes received with
-   * its header added (see `OriginalSplice`), else encoded as soon as the event is parsed
-   * (IngestService). An
+   * body for an NDJSON line or into the bytes of a syslog message (its JSON payload, the header in
+   * `originalBytesSuffix`), else encoded as soon as the event is parsed (IngestService). An
    * event waits in memory until its batch commits (hundreds of milliseconds under load): held as
    * a JS string, each 3 KB original survived the young generation and was copied and promoted by
    * the garbage collector; held as bytes it stays off the JS heap, and PostgreSQL's COPY takes
@@ -58,12 +57,18 @@ export type StoredEvent = Omit<NormalisedEvent, 'ecs' | 'original'> & {
    * 28-37 µs of CPU per event with strings, 17-20 with bytes.
    */
   originalBytes?: Uint8Array
+  /**
+   * ASCII text that follows `originalBytes` in the original: a syslog message's header, added to
+   * its JSON payload, whose bytes stay a view of the bytes received (see `OriginalSplice`).
+   */
+  originalBytesSuffix?: string
 }
 
 /** The stored original as JSON text, whichever form the event holds it in. */
 export function storedOriginalText(event: StoredEvent): string {
   if (event.originalJson !== undefined) return event.originalJson
-  if (event.originalBytes !== undefined) return utf8Text(event.originalBytes)
+  if (event.originalBytes !== undefined)
+    return utf8Text(event.originalBytes) + (event.originalBytesSuffix ?? '')
   return JSON.stringify(event.original)
 }
 

@@ -103,6 +103,18 @@ for (const engine of ENGINES) {
       expect(read[0]!.original).toEqual({ EventID: 4688, CommandLine: 'naïve 日本 🙂' })
     })
 
+    it('stores an original held as bytes and an ASCII suffix as their text together', async () => {
+      // A syslog JSON payload, a view of the bytes received, with the header added after it.
+      const message = Buffer.from('<14>1 2026-11-22T10:00:00Z h app - - - {"EventID":4688,"n":[1]}')
+      const payload = message.subarray(message.indexOf('{'), message.length - 1)
+      const suffix = ',"syslog":{"hostname":"h","appname":"app"}}'
+      const stored = toStoredEvent(buildEvent({ original: { EventID: 0 } }), payload)
+      stored.originalBytesSuffix = suffix
+      const [seq] = await ctx.store.events.append([stored, toStoredEvent(buildEvent())])
+      const [row] = await ctx.store.events.readAfter(seq! - 1, 1)
+      expect(row!.original).toEqual({ EventID: 4688, n: [1], syslog: { hostname: 'h', appname: 'app' } })
+    })
+
     it('keeps event time and received time apart, to the millisecond', async () => {
       const timestamp = new Date('2026-11-20T08:15:30.123Z')
       const receivedAt = new Date('2026-11-20T08:16:00.456Z')

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer'
-import { type StoredEvent, toStoredEvent } from '../../core/event.js'
+import { type NormalisedEvent, type StoredEvent, toStoredEvent } from '../../core/event.js'
 import { utf8Text } from '../../core/utf8-text.js'
 import { applyFraming, type RecordFraming } from '../framing.js'
 import { AUTO_PARSER } from '../parsers/registry.js'
@@ -48,12 +48,7 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
       for (let at = 0; at < events.length; at++) {
         const event = outcome.events[at]!
         if (framing) applyFraming(event, framing, receivedAt)
-        let originalBytes: Uint8Array | undefined
-        if (bytes !== undefined) {
-          if (event.originalJson === raw) originalBytes = bytes
-          else if (outcome.splice !== undefined) originalBytes = splicedBytes(bytes, outcome.splice)
-        }
-        events[at] = toStoredEvent(event, originalBytes)
+        events[at] = storedEvent(event, bytes, raw, outcome.splice)
       }
       outcomes[index] = { events }
     } else {
@@ -64,18 +59,28 @@ export function parseRecords(parse: ParseRecord, request: ParseBatchRequest): Re
   return outcomes
 }
 
+/** The stored event, its original kept as the record's bytes, or part of them, where it can be. */
+function storedEvent(
+  event: NormalisedEvent,
+  bytes: Uint8Array | undefined,
+  raw: unknown,
+  splice: OriginalSplice | undefined,
+): StoredEvent {
+  if (bytes === undefined) return toStoredEvent(event)
+  if (event.originalJson === raw) return toStoredEvent(event, bytes)
+  if (splice === undefined || !spliceable(bytes, splice)) return toStoredEvent(event)
+  const stored = toStoredEvent(event, bytes.subarray(splice.start, splice.end))
+  stored.originalBytesSuffix = splice.suffix
+  return stored
+}
+
 /**
- * The spliced original as bytes: the record's own bytes from `start` to `end`, then the suffix.
- * Only where the text's offsets are byte offsets (ASCII bytes) and the suffix is ASCII too;
- * otherwise undefined, and the text is encoded later.
+ * Can the spliced original be the record's bytes from `start` to `end`, then the suffix? Only
+ * where the text's offsets are byte offsets (ASCII bytes) and the suffix is ASCII too; otherwise
+ * the text is encoded later.
  */
-function splicedBytes(bytes: Uint8Array, splice: OriginalSplice): Uint8Array | undefined {
-  const { start, end, suffix } = splice
-  if (bytes[end] !== CLOSING_BRACE || NOT_PRINTABLE_ASCII.test(suffix) || !isAscii(bytes)) return undefined
-  const spliced = Buffer.allocUnsafe(end - start + suffix.length)
-  spliced.set(bytes.subarray(start, end), 0)
-  spliced.write(suffix, end - start, 'latin1')
-  return spliced
+function spliceable(bytes: Uint8Array, { end, suffix }: OriginalSplice): boolean {
+  return bytes[end] === CLOSING_BRACE && !NOT_PRINTABLE_ASCII.test(suffix) && isAscii(bytes)
 }
 
 const CLOSING_BRACE = 0x7d
