@@ -65,7 +65,7 @@ export function lineByteRecords(body: Buffer): RawRecord[] {
 }
 
 /** White space only, as `String.prototype.trim` sees it (bytes beyond ASCII are decoded to tell). */
-function isBlank(bytes: Buffer): boolean {
+export function isBlank(bytes: Buffer): boolean {
   for (let index = 0; index < bytes.length; index++) {
     const byte = bytes[index]!
     if (byte >= 0x80) return decodeText(bytes).trim().length === 0
@@ -104,7 +104,7 @@ function splitArray(text: string): RawRecord[] {
   )
 }
 
-const OPEN_BRACKET = 0x5b
+export const OPEN_BRACKET = 0x5b
 /** The UTF-8 byte order mark, EF BB BF, skipped before the first character like white space. */
 const BOM = [0xef, 0xbb, 0xbf]
 
@@ -112,7 +112,7 @@ function isSpaceByte(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 }
 
-function firstNonSpace(body: Buffer): number {
+export function firstNonSpace(body: Buffer): number {
   let index = 0
   for (;;) {
     if (isSpaceByte(body[index])) index++

@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UserError } from '../../c
 import type { App, AppContext } from '../../server/context.js'
 import type { SourceRow } from '../../store/schema.js'
 import { QueueFullError } from '../pipeline/ingest-queue.js'
-import { decodeBody, splitRecords } from './body.js'
+import { type BodyChunks, collectBodyChunks, splitBodyRecords } from './body-chunks.js'
 
 const MAX_ERRORS_SHOWN = 100
 
@@ -54,11 +54,7 @@ export async function ingestRoutes(app: App, context: AppContext): Promise<void>
     const scope = plain.withTypeProvider<ZodTypeProvider>()
     // Shippers send NDJSON, JSON, text, gzip'd or not, often with a loose content type: take the bytes.
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser(
-      '*',
-      { parseAs: 'buffer', bodyLimit: config.ingestBodyLimitBytes },
-      (_request, body, done) => done(null, body),
-    )
+    scope.addContentTypeParser('*', collectBodyChunks(config.ingestBodyLimitBytes))
 
     scope.post(
       '/api/v1/ingest/:source',
@@ -81,10 +77,10 @@ export async function ingestRoutes(app: App, context: AppContext): Promise<void>
       },
       async (request, reply) => {
         const source = await resolveTargetSource(request, context, request.params.source)
-        const raw = decodeBody(request.body as Buffer, request.headers['content-encoding'])
-        const records = splitRecords(raw)
+        const body = request.body as BodyChunks
+        const { records, bytes } = splitBodyRecords(body, request.headers['content-encoding'])
         try {
-          const result = await services.ingest.submit({ source, input: 'http', records, bytes: raw.length })
+          const result = await services.ingest.submit({ source, input: 'http', records, bytes })
           const errors = result.records
             .map((record, index) =>
               record.ok ? undefined : { location: records[index]!.location, reason: record.reason },

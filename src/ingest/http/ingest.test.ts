@@ -169,3 +169,49 @@ for (const [engine, ingestParseWorkers] of ENGINES.flatMap((engine) =>
     })
   })
 }
+
+describe('HTTP JSON ingest: the body limit', () => {
+  let server: TestServer
+  let token: string
+  beforeAll(async () => {
+    server = await startTestServer('duckdb', { ingestBodyLimitBytes: 64 * 1024 })
+    token = await server.tokenFor('engineer')
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  const line = `${JSON.stringify({ EventID: 1, padding: 'x'.repeat(1_000) })}\n`
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    server.request('/api/v1/ingest/limits', {
+      method: 'POST',
+      token,
+      body,
+      headers: { 'content-type': 'application/x-ndjson', ...headers },
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    })
+  /** A body sent chunked, without a Content-Length: the limit is found while reading it. */
+  const streamed = (lines: number) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < lines; index++) controller.enqueue(new TextEncoder().encode(line))
+        controller.close()
+      },
+    })
+
+  it('takes a body up to the limit, sent whole or in chunks', async () => {
+    expect((await post(line.repeat(60))).status).toBe(200)
+    const chunked = await post(streamed(60))
+    expect(chunked.status).toBe(200)
+    expect(((await chunked.json()) as IngestAnswer).accepted).toBe(60)
+  })
+
+  it('answers 413 past it, from the Content-Length or while reading a chunked body, storing nothing', async () => {
+    const before = await server.services.store.events.count()
+    for (const response of [await post(line.repeat(70)), await post(streamed(70))]) {
+      expect(response.status).toBe(413)
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large')
+    }
+    expect(await server.services.store.events.count()).toBe(before)
+  })
+})
