@@ -21,8 +21,8 @@ export type ParseOutcome =
 /**
  * An event's `originalJson` that is the record's own text from `start` to `end`, then `suffix`
  * (a syslog message's JSON payload with its header added before the closing brace): where the
- * record came as bytes, the ingest path stores those bytes and the suffix instead of encoding the
- * text again (see `StoredEvent.originalBytes`).
+ * record came as bytes, the stored event keeps a view of those bytes and the suffix instead of
+ * the text (see `StoredEvent.originalBytesSuffix`).
  */
 export interface OriginalSplice {
   start: number
