@@ -1,8 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { App, AppContext } from '../../server/context.js'
-import { decodeLines } from '../decode-text.js'
-import { decodeBody } from '../http/body.js'
+import { type BodyChunks, bodyLines, collectBodyChunks } from '../http/body-chunks.js'
 import { parseBulkBody } from './bulk-body.js'
 import { runBulk } from './bulk-ingest.js'
 import { clusterHealth, clusterInfo, license } from './cluster-info.js'
@@ -26,11 +25,7 @@ export async function elasticRoutes(app: App, context: AppContext): Promise<void
       const scope = plain.withTypeProvider<ZodTypeProvider>()
       scope.removeAllContentTypeParsers()
       // NDJSON under several media types (x-ndjson, vnd.elasticsearch+x-ndjson, json), gzip'd or not.
-      scope.addContentTypeParser(
-        '*',
-        { parseAs: 'buffer', bodyLimit: config.ingestBodyLimitBytes },
-        (_request, body, done) => done(null, body),
-      )
+      scope.addContentTypeParser('*', collectBodyChunks(config.ingestBodyLimitBytes))
       // The official clients refuse any 2xx answer without it.
       scope.addHook('onSend', async (_request, reply) => {
         void reply.header('x-elastic-product', 'Elasticsearch')
@@ -85,9 +80,8 @@ export async function elasticRoutes(app: App, context: AppContext): Promise<void
           bodyLimit: config.ingestBodyLimitBytes,
           schema: { hide: true, params: bulkParams },
           handler: async (request, reply) => {
-            const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
             const operations = parseBulkBody(
-              decodeLines(decodeBody(body, request.headers['content-encoding'])),
+              bodyLines(request.body as BodyChunks | undefined, request.headers['content-encoding']),
             )
             const { response, retryAfterSeconds } = await runBulk(
               operations,

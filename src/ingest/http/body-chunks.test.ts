@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { decodeLines } from '../decode-text.js'
 import type { RawRecord } from '../ingest.service.js'
 import { lineByteRecords, splitRecords } from './body.js'
-import { lineByteRecordsOfChunks, splitBodyRecords } from './body-chunks.js'
+import { bodyLines, lineByteRecordsOfChunks, splitBodyRecords } from './body-chunks.js'
 
 /** Records as the parser will read them: bytes shown as their text. */
 const shown = (records: RawRecord[]) =>
@@ -40,6 +41,18 @@ describe('NDJSON bodies read in the chunks they arrived in', () => {
       }
       expect(shown(lineByteRecordsOfChunks(cut(BODY, offsets))), `cut at ${offsets}`).toEqual(whole)
     }
+  })
+
+  it('gives the lines of the whole body as text (Elasticsearch _bulk), wherever the chunks are cut', () => {
+    const bulk = Buffer.concat([BODY, Buffer.from('\n{"index":{}}\r\n{"é":"🦆"}\n')])
+    const whole = decodeLines(bulk)
+    for (let size = 1; size <= 9; size++) {
+      const offsets = Array.from({ length: Math.ceil(bulk.length / size) }, (_, index) => (index + 1) * size)
+      expect(bodyLines({ chunks: cut(bulk, offsets), length: bulk.length }, undefined)).toEqual(whole)
+    }
+    const gzipped = gzipSync(bulk)
+    expect(bodyLines({ chunks: cut(gzipped, [7]), length: gzipped.length }, 'gzip')).toEqual(whole)
+    expect(bodyLines(undefined, undefined)).toEqual(decodeLines(Buffer.alloc(0)))
   })
 
   it('keeps a line inside a chunk as a view of that chunk; only a line cut in two is copied', () => {

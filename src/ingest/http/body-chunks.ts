@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { errorCodes, type FastifyRequest } from 'fastify'
-import { recordText } from '../decode-text.js'
+import { decodeLines, decodeText, recordText } from '../decode-text.js'
 import type { RawRecord } from '../ingest.service.js'
 import { decodeBody, firstNonSpace, isBlank, OPEN_BRACKET, splitRecords } from './body.js'
 
@@ -94,19 +94,16 @@ const CARRIAGE_RETURN = 0x0d
 const EMPTY = Buffer.alloc(0)
 
 /**
- * `lineByteRecords` of the chunks joined, without joining them: each line a view of the chunk it
- * lies in, and only a line cut by a chunk's end copied.
+ * Calls `visit` with each line of the chunks joined (LF-separated, a trailing CR left out, the
+ * last line too, empty or not): a view of its chunk, and a copy only for a line cut by a
+ * chunk's end.
  */
-export function lineByteRecordsOfChunks(chunks: readonly Buffer[]): RawRecord[] {
-  const records: RawRecord[] = []
-  let line = 0
+export function forEachLineOfChunks(chunks: readonly Buffer[], visit: (line: Buffer) => void): void {
   let carried: Buffer[] = []
   const take = (bytes: Buffer) => {
-    line += 1
     const end =
       bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length
-    const text = end === bytes.length ? bytes : bytes.subarray(0, end)
-    if (!isBlank(text)) records.push({ raw: recordText(text), location: `line ${line}` })
+    visit(end === bytes.length ? bytes : bytes.subarray(0, end))
   }
   for (const chunk of chunks) {
     let from = 0
@@ -122,5 +119,28 @@ export function lineByteRecordsOfChunks(chunks: readonly Buffer[]): RawRecord[] 
     if (from < chunk.length) carried.push(chunk.subarray(from))
   }
   take(carried.length === 0 ? EMPTY : carried.length === 1 ? carried[0]! : Buffer.concat(carried))
+}
+
+/** `lineByteRecords` of the chunks joined, without joining them (see `forEachLineOfChunks`). */
+export function lineByteRecordsOfChunks(chunks: readonly Buffer[]): RawRecord[] {
+  const records: RawRecord[] = []
+  let line = 0
+  forEachLineOfChunks(chunks, (bytes) => {
+    line += 1
+    if (!isBlank(bytes)) records.push({ raw: recordText(bytes), location: `line ${line}` })
+  })
   return records
+}
+
+/**
+ * `decodeLines` of the body, decoded: each line decoded on its own from its chunk; a compressed
+ * body is joined and inflated first.
+ */
+export function bodyLines(body: BodyChunks | undefined, contentEncoding: string | undefined): string[] {
+  const encoding = contentEncoding?.trim().toLowerCase()
+  if (body !== undefined && encoding && encoding !== 'identity')
+    return decodeLines(decodeBody(joined(body), contentEncoding))
+  const lines: string[] = []
+  forEachLineOfChunks(body?.chunks ?? [], (bytes) => lines.push(bytes.length === 0 ? '' : decodeText(bytes)))
+  return lines
 }
