@@ -26,18 +26,42 @@ const CARRIAGE_RETURN = 0x0d
  * newlines cuts the text at the same places.
  */
 export function decodeLines(bytes: Buffer): string[] {
+  return decodeLinesOfChunks([bytes])
+}
+
+/** `decodeLines` of the chunks joined, without joining them (see `forEachLineOfChunks`). */
+export function decodeLinesOfChunks(chunks: readonly Buffer[]): string[] {
   const lines: string[] = []
-  forEachLine(bytes, (start, stop) => lines.push(stop === start ? '' : decodeText(bytes, start, stop)))
+  forEachLineOfChunks(chunks, (line) => lines.push(line.length === 0 ? '' : decodeText(line)))
   return lines
 }
 
-/** Calls `visit` with the byte range of each line (LF-separated, a trailing CR left out). */
-export function forEachLine(bytes: Buffer, visit: (start: number, stop: number) => void): void {
-  let from = 0
-  while (from <= bytes.length) {
-    let end = bytes.indexOf(NEWLINE, from)
-    if (end < 0) end = bytes.length
-    visit(from, end > from && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end)
-    from = end + 1
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * Calls `visit` with each line of the chunks joined (LF-separated, a trailing CR left out, the
+ * last line too, empty or not): a view of its chunk, and a copy only for a line cut by a chunk's
+ * end. A request body is read in the chunks it arrived in (see `BodyChunks`).
+ */
+export function forEachLineOfChunks(chunks: readonly Buffer[], visit: (line: Buffer) => void): void {
+  let carried: Buffer[] = []
+  const take = (bytes: Buffer) => {
+    const end =
+      bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length
+    visit(end === bytes.length ? bytes : bytes.subarray(0, end))
   }
+  for (const chunk of chunks) {
+    let from = 0
+    for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, from)) {
+      const piece = chunk.subarray(from, end)
+      if (carried.length === 0) take(piece)
+      else {
+        take(Buffer.concat([...carried, piece]))
+        carried = []
+      }
+      from = end + 1
+    }
+    if (from < chunk.length) carried.push(chunk.subarray(from))
+  }
+  take(carried.length === 0 ? EMPTY : carried.length === 1 ? carried[0]! : Buffer.concat(carried))
 }

@@ -2,8 +2,8 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { decodeLines } from '../decode-text.js'
 import type { RawRecord } from '../ingest.service.js'
-import { lineByteRecords, splitRecords } from './body.js'
-import { bodyLines, lineByteRecordsOfChunks, splitBodyRecords } from './body-chunks.js'
+import { lineByteRecords, lineByteRecordsOfChunks, splitRecords } from './body.js'
+import { bodyLines, splitBodyRecords } from './body-chunks.js'
 
 /** Records as the parser will read them: bytes shown as their text. */
 const shown = (records: RawRecord[]) =>

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import { errorCodes, type FastifyRequest } from 'fastify'
-import { decodeLines, decodeText, recordText } from '../decode-text.js'
+import { decodeLines, decodeLinesOfChunks } from '../decode-text.js'
 import type { RawRecord } from '../ingest.service.js'
-import { decodeBody, firstNonSpace, isBlank, OPEN_BRACKET, splitRecords } from './body.js'
+import { decodeBody, firstNonSpace, lineByteRecordsOfChunks, OPEN_BRACKET, splitRecords } from './body.js'
 
 /**
  * A request body as the chunks it arrived in. Joining a body of megabytes into one buffer (what
@@ -73,8 +73,7 @@ export function splitBodyRecords(
   contentEncoding: string | undefined,
 ): { records: RawRecord[]; bytes: number } {
   const first = body.chunks[0]
-  const encoding = contentEncoding?.trim().toLowerCase()
-  if ((encoding && encoding !== 'identity') || first === undefined) return readWhole(body, contentEncoding)
+  if (isEncoded(contentEncoding) || first === undefined) return readWhole(body, contentEncoding)
   const start = firstNonSpace(first)
   if (start >= first.length || first[start] === OPEN_BRACKET) return readWhole(body, contentEncoding)
   return { records: lineByteRecordsOfChunks(body.chunks), bytes: body.length }
@@ -89,58 +88,18 @@ function joined(body: BodyChunks): Buffer {
   return body.chunks.length === 1 ? body.chunks[0]! : Buffer.concat(body.chunks, body.length)
 }
 
-const NEWLINE = 0x0a
-const CARRIAGE_RETURN = 0x0d
-const EMPTY = Buffer.alloc(0)
-
-/**
- * Calls `visit` with each line of the chunks joined (LF-separated, a trailing CR left out, the
- * last line too, empty or not): a view of its chunk, and a copy only for a line cut by a
- * chunk's end.
- */
-export function forEachLineOfChunks(chunks: readonly Buffer[], visit: (line: Buffer) => void): void {
-  let carried: Buffer[] = []
-  const take = (bytes: Buffer) => {
-    const end =
-      bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length
-    visit(end === bytes.length ? bytes : bytes.subarray(0, end))
-  }
-  for (const chunk of chunks) {
-    let from = 0
-    for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, from)) {
-      const piece = chunk.subarray(from, end)
-      if (carried.length === 0) take(piece)
-      else {
-        take(Buffer.concat([...carried, piece]))
-        carried = []
-      }
-      from = end + 1
-    }
-    if (from < chunk.length) carried.push(chunk.subarray(from))
-  }
-  take(carried.length === 0 ? EMPTY : carried.length === 1 ? carried[0]! : Buffer.concat(carried))
-}
-
-/** `lineByteRecords` of the chunks joined, without joining them (see `forEachLineOfChunks`). */
-export function lineByteRecordsOfChunks(chunks: readonly Buffer[]): RawRecord[] {
-  const records: RawRecord[] = []
-  let line = 0
-  forEachLineOfChunks(chunks, (bytes) => {
-    line += 1
-    if (!isBlank(bytes)) records.push({ raw: recordText(bytes), location: `line ${line}` })
-  })
-  return records
-}
-
 /**
  * `decodeLines` of the body, decoded: each line decoded on its own from its chunk; a compressed
  * body is joined and inflated first.
  */
 export function bodyLines(body: BodyChunks | undefined, contentEncoding: string | undefined): string[] {
-  const encoding = contentEncoding?.trim().toLowerCase()
-  if (body !== undefined && encoding && encoding !== 'identity')
+  if (body !== undefined && isEncoded(contentEncoding))
     return decodeLines(decodeBody(joined(body), contentEncoding))
-  const lines: string[] = []
-  forEachLineOfChunks(body?.chunks ?? [], (bytes) => lines.push(bytes.length === 0 ? '' : decodeText(bytes)))
-  return lines
+  return decodeLinesOfChunks(body?.chunks ?? [])
+}
+
+/** A Content-Encoding other than none: the body is inflated whole (see `decodeBody`). */
+function isEncoded(contentEncoding: string | undefined): boolean {
+  const encoding = contentEncoding?.trim().toLowerCase()
+  return encoding !== undefined && encoding !== '' && encoding !== 'identity'
 }

@@ -1,6 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { UserError } from '../../core/errors.js'
-import { decodeText, forEachLine, recordText } from '../decode-text.js'
+import { decodeText, forEachLineOfChunks, recordText } from '../decode-text.js'
 import type { RecordFraming } from '../framing.js'
 import type { RawRecord } from '../ingest.service.js'
 
@@ -53,19 +53,22 @@ export function splitRecords(body: Buffer): RawRecord[] {
  * A line that is not valid UTF-8 is decoded at once (its invalid bytes become U+FFFD), as before.
  */
 export function lineByteRecords(body: Buffer): RawRecord[] {
+  return lineByteRecordsOfChunks([body])
+}
+
+/** `lineByteRecords` of the chunks joined, without joining them (see `forEachLineOfChunks`). */
+export function lineByteRecordsOfChunks(chunks: readonly Buffer[]): RawRecord[] {
   const records: RawRecord[] = []
   let line = 0
-  forEachLine(body, (start, stop) => {
+  forEachLineOfChunks(chunks, (bytes) => {
     line += 1
-    const bytes = body.subarray(start, stop)
-    if (isBlank(bytes)) return
-    records.push({ raw: recordText(bytes), location: `line ${line}` })
+    if (!isBlank(bytes)) records.push({ raw: recordText(bytes), location: `line ${line}` })
   })
   return records
 }
 
 /** White space only, as `String.prototype.trim` sees it (bytes beyond ASCII are decoded to tell). */
-export function isBlank(bytes: Buffer): boolean {
+function isBlank(bytes: Buffer): boolean {
   for (let index = 0; index < bytes.length; index++) {
     const byte = bytes[index]!
     if (byte >= 0x80) return decodeText(bytes).trim().length === 0
