@@ -115,6 +115,22 @@ for (const engine of ENGINES) {
       expect(row!.original).toEqual({ EventID: 4688, n: [1], syslog: { hostname: 'h', appname: 'app' } })
     })
 
+    it('keeps each original of a batch whole when many carry a suffix, one of them 100 KB', async () => {
+      const payloads = [1, 100_000, 3, 2_000].map((length, n) =>
+        Buffer.from(`{"n":${n},"pad":"${'é'.repeat(length)}"`),
+      )
+      const events = payloads.map((payload, n) => {
+        const stored = toStoredEvent(buildEvent({ original: { EventID: 0 } }), payload)
+        stored.originalBytesSuffix = `,"syslog":{"hostname":"h${n}"}}`
+        return stored
+      })
+      const seqs = await ctx.store.events.append(events)
+      const read = await ctx.store.events.readAfter(seqs[0]! - 1, events.length)
+      expect(read.map((row) => row.original)).toEqual(
+        payloads.map((payload, n) => JSON.parse(`${payload.toString()},"syslog":{"hostname":"h${n}"}}`)),
+      )
+    })
+
     it('keeps event time and received time apart, to the millisecond', async () => {
       const timestamp = new Date('2026-11-20T08:15:30.123Z')
       const receivedAt = new Date('2026-11-20T08:16:00.456Z')
