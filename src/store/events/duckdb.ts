@@ -202,6 +202,7 @@ function writeOriginals(chunk: DuckDBDataChunk, events: readonly StoredEvent[], 
   }
 }
 
+/** Grows to the longest syslog original joined so far, which the ingest limits bound. */
 let scratch = Buffer.alloc(64 * 1024)
 
 /** `bytes` then the ASCII `suffix`, in a buffer reused by the next call. */
