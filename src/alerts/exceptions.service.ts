@@ -33,8 +33,8 @@ function compileMatcher(matcher: ExceptionMatcher): Test {
         ? (value) => value.toLowerCase() === wanted
         : (value) => value.toLowerCase().includes(wanted)
   }
-  const any = (view: DetectionView) => view.values(field).some(holds)
-  return matcher.negate ? (view) => !any(view) : any
+  const someValueHolds = (view: DetectionView) => view.values(field).some(holds)
+  return matcher.negate ? (view) => !someValueHolds(view) : someValueHolds
 }
 
 export function validateExceptionMatchers(matchers: readonly ExceptionMatcher[]): void {

@@ -206,8 +206,8 @@ export class UsersService {
   async ensureBootstrapAdmin(
     configuredPassword: string | undefined,
   ): Promise<{ username: string; password?: string } | undefined> {
-    const any = await this.store.db.selectFrom('users').select('id').limit(1).executeTakeFirst()
-    if (any) return undefined
+    const existingUser = await this.store.db.selectFrom('users').select('id').limit(1).executeTakeFirst()
+    if (existingUser) return undefined
     const password = configuredPassword ?? generatePassword()
     await this.create(
       {
