@@ -23,7 +23,8 @@ export class LiteralGate {
     private readonly regex: RegExp,
     private readonly anchors: RegExp | undefined,
     private readonly minLength: number,
-    private readonly scalars: boolean,
+    /** Can a number's or boolean's text hold a literal? */
+    readonly mayMatchScalars: boolean,
   ) {}
 
   /** undefined when the literals are too many or not printable ASCII (no gate, always scan). */
@@ -54,22 +55,6 @@ export class LiteralGate {
     if (text.length >= this.minLength)
       return (this.anchors === undefined || this.anchors.test(text)) && this.regex.test(text)
     return text.length > 0 && UNFOLDED.test(text)
-  }
-
-  /** Might some value of `event` (down to `depth` levels of objects) contain a literal? */
-  passesAnyValue(value: unknown, depth: number): boolean {
-    if (typeof value === 'string') return this.passes(value)
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-      return this.scalars && this.regex.test(String(value))
-    if (Array.isArray(value)) {
-      for (const element of value) if (this.passesAnyValue(element, depth)) return true
-      return false
-    }
-    if (depth > 1 && typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>
-      for (const key in record) if (this.passesAnyValue(record[key], depth - 1)) return true
-    }
-    return false
   }
 }
 

@@ -134,4 +134,45 @@ condition: selection
     expect(counts(fast)).toEqual(counts(slow))
     expect(counts(fast)).toEqual([1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1])
   })
+
+  it('finds the literals of a long multi-line text line by line, as full evaluation does', () => {
+    // Over 64 literals: no native gate, so long texts go through the memo (by line when no
+    // literal has a line break), as PowerShell's ContextInfo does with SigmaHQ's rules.
+    const cmdlets = Array.from({ length: 80 }, (_, index) => `'Invoke-Tool${index}'`)
+    const byLine = compile(
+      `selection:\n  ContextInfo|contains: [${cmdlets.join(', ')}]\ncondition: selection`,
+    )
+    const spanning = compile(
+      `selection:\n  ContextInfo|contains: [${cmdlets.slice(1).join(', ')}, "ID = 7\\n  Command"]\ncondition: selection`,
+    )
+    const context = (sequence: number, command: string, newline = '\n') =>
+      [
+        'Severity = Informational',
+        `Host Application = powershell.exe -nop ${'-w hidden '.repeat(60)}`,
+        'Pipeline ID = 7',
+        `Command Name = ${command}`,
+        `Sequence Number = ${sequence}`,
+      ]
+        .map((line) => `  ${line}`)
+        .join(newline)
+    const events = [
+      { ContextInfo: context(1, 'Invoke-Tool0') },
+      { ContextInfo: context(2, 'Get-Date') },
+      { ContextInfo: context(3, 'INVOKE-TOOL79') },
+      { ContextInfo: context(4, 'Invoke-Tool0', '\r\n') },
+      { ContextInfo: context(5, 'Get-Date').replace('Get-Date', 'Invoke-Tool1') },
+      { ContextInfo: context(6, 'Invoke-Tool') },
+    ]
+    for (const rule of [byLine, spanning]) {
+      const fast = createDetector([rule])
+      const slow = createDetector([rule], undefined, { prefilter: false })
+      const counts = (detector: typeof fast) =>
+        [...events, ...events].map((event) => detector.match(event, { product: 'test' }).length)
+      expect(counts(fast), rule.title).toEqual(counts(slow))
+    }
+    const counts = (rule: typeof byLine) =>
+      events.map((event) => createDetector([rule]).match(event, { product: 'test' }).length)
+    expect(counts(byLine)).toEqual([1, 0, 1, 1, 1, 0])
+    expect(counts(spanning)).toEqual([1, 1, 1, 0, 1, 1])
+  })
 })

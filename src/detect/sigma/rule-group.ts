@@ -6,12 +6,18 @@ import { LiteralGate } from './literal-gate.js'
 import { MAX_GROUPS, requiredLiteralGroups } from './required-literals.js'
 import { ScanMemo } from './scan-memo.js'
 
-/** A field's literals: its automaton, the native gate on long texts, what was found in texts seen before. */
-interface FieldScan {
-  field: FieldRef
+/** Literals searched for in some texts: their automaton, a native gate, what was found in texts seen before. */
+interface LiteralScan {
   automaton: LiteralAutomaton
   gate: LiteralGate | undefined
   memo: ScanMemo
+  /** No literal has a line break: a long text can be scanned (and memoized) line by line. */
+  byLine: boolean
+}
+
+/** A field's literals. */
+interface FieldScan extends LiteralScan {
+  field: FieldRef
 }
 
 /**
@@ -27,9 +33,7 @@ export class RuleGroup {
   /** One automaton per field, with a native gate on long texts when it has few literals. */
   private readonly automata: FieldScan[]
   /** Literals of keyword searches, scanned over every value of the event. */
-  private readonly keywordAutomaton: LiteralAutomaton | undefined
-  /** A native test that must pass before the keyword literals are scanned. */
-  private readonly keywordGate: LiteralGate | undefined
+  private readonly keywordScan: LiteralScan | undefined
   private readonly hitEpochs: Uint32Array
   private readonly hitMasks: Uint8Array
   private readonly fullMasks: Uint8Array
@@ -68,17 +72,8 @@ export class RuleGroup {
     this.unfiltered = Int32Array.from(unfiltered)
     const keywordLiterals = byField.get(null)
     byField.delete(null)
-    this.keywordAutomaton = keywordLiterals === undefined ? undefined : new LiteralAutomaton(keywordLiterals)
-    this.keywordGate =
-      keywordLiterals === undefined
-        ? undefined
-        : LiteralGate.of(keywordLiterals.map(({ literal }) => literal))
-    this.automata = [...byField].map(([field, literals]) => ({
-      field: field!,
-      automaton: new LiteralAutomaton(literals),
-      gate: LiteralGate.of(literals.map(({ literal }) => literal)),
-      memo: new ScanMemo(),
-    }))
+    this.keywordScan = keywordLiterals === undefined ? undefined : literalScan(keywordLiterals)
+    this.automata = [...byField].map(([field, literals]) => ({ field: field!, ...literalScan(literals) }))
     this.hitEpochs = new Uint32Array(rules.length)
     this.hitMasks = new Uint8Array(rules.length)
     this.candidates = new Int32Array(rules.length)
@@ -93,14 +88,9 @@ export class RuleGroup {
     for (const fieldScan of this.automata) {
       const raw = view.get(fieldScan.field)
       if (typeof raw === 'string') this.scanText(raw, fieldScan)
-      else if (raw !== undefined && raw !== null) scanValues(raw, fieldScan.automaton, this.mark, 1)
+      else if (raw !== undefined && raw !== null) this.scanValues(raw, fieldScan, 1)
     }
-    if (
-      this.keywordAutomaton !== undefined &&
-      (this.keywordGate === undefined || this.keywordGate.passesAnyValue(view.event, 32))
-    ) {
-      scanValues(view.event, this.keywordAutomaton, this.mark, 32)
-    }
+    if (this.keywordScan !== undefined) this.scanValues(view.event, this.keywordScan, KEYWORD_DEPTH)
     const tests = this.tests
     for (let index = 0; index < this.unfiltered.length; index++) {
       const position = this.unfiltered[index]!
@@ -117,8 +107,38 @@ export class RuleGroup {
     return this.unfiltered.length
   }
 
-  /** Marks the rules of the literals found in a field's text: from the memo when it was seen before. */
-  private scanText(text: string, { automaton, gate, memo }: FieldScan): void {
+  /**
+   * Marks the rules of the literals found in a text. A long text with a native gate is searched
+   * by the gate (about a nanosecond per character, less than memo lookups would cost). Without
+   * one, the automaton would read every character of it, several times slower: the text goes
+   * through the memo, line by line when its literals have no line break (the lines of a
+   * PowerShell `ContextInfo` repeat even when the whole text, with its sequence number, does not).
+   */
+  private scanText(text: string, scan: LiteralScan): void {
+    if (text.length <= LINE_SPLIT_LENGTH) {
+      this.scanPiece(text, scan, false)
+      return
+    }
+    if (scan.gate !== undefined) {
+      if (scan.gate.passes(text)) scan.automaton.scan(text, this.mark)
+      return
+    }
+    let end = scan.byLine ? text.indexOf('\n') : -1
+    if (end < 0) {
+      this.scanPiece(text, scan, false)
+      return
+    }
+    let start = 0
+    while (end >= 0) {
+      this.scanPiece(text.slice(start, end), scan, true)
+      start = end + 1
+      end = text.indexOf('\n', start)
+    }
+    this.scanPiece(text.slice(start), scan, true)
+  }
+
+  /** One text (or line of one, a `slice`): from the memo when it was seen before. */
+  private scanPiece(text: string, { automaton, gate, memo }: LiteralScan, slice: boolean): void {
     const gated = gate !== undefined && text.length >= GATED_LENGTH
     if (text.length > memo.maxLength) {
       if (!gated || gate.passes(text)) automaton.scan(text, this.mark)
@@ -129,9 +149,25 @@ export class RuleGroup {
       this.found.length = 0
       if (!gated || gate.passes(text)) automaton.scan(text, this.collect)
       found = this.found.length === 0 ? NOTHING : Int32Array.from(this.found)
-      memo.set(text, found)
+      memo.set(slice ? detached(text) : text, found)
     }
     for (let index = 0; index < found.length; index++) this.mark(found[index]!)
+  }
+
+  /** Scans every scalar under `value` (arrays; objects too when depth allows). */
+  private scanValues(value: unknown, scan: LiteralScan, depth: number): void {
+    if (typeof value === 'string') {
+      // With a gate, a memo lookup per value would cost more than the gate's native search.
+      if (scan.gate === undefined) this.scanText(value, scan)
+      else if (scan.gate.passes(value)) scan.automaton.scan(value, this.mark)
+    } else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+      if (scan.gate === undefined || scan.gate.mayMatchScalars) scan.automaton.scan(String(value), this.mark)
+    } else if (Array.isArray(value)) {
+      for (const element of value) this.scanValues(element, scan, depth)
+    } else if (depth > 1 && typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>
+      for (const key in record) this.scanValues(record[key], scan, depth - 1)
+    }
   }
 
   /** Values reported by the scan in progress, for the memo. */
@@ -165,20 +201,25 @@ const NOTHING = new Int32Array(0)
 const GROUP_BITS = MAX_GROUPS
 const GROUP_MASK = (1 << GROUP_BITS) - 1
 
-/** Scans every scalar under `value` (arrays; objects too when depth allows) without collecting them. */
-function scanValues(
-  value: unknown,
-  automaton: LiteralAutomaton,
-  report: (value: number) => void,
-  depth: number,
-): void {
-  if (typeof value === 'string') automaton.scan(value, report)
-  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    automaton.scan(String(value), report)
-  } else if (Array.isArray(value)) {
-    for (const element of value) scanValues(element, automaton, report, depth)
-  } else if (depth > 1 && typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>
-    for (const key in record) scanValues(record[key], automaton, report, depth - 1)
+/** Texts longer than this are scanned line by line (when the literals allow it). */
+const LINE_SPLIT_LENGTH = 512
+
+/** Levels of objects under the event whose values keyword searches read. */
+const KEYWORD_DEPTH = 32
+
+function literalScan(literals: Array<{ literal: string; value: number }>): LiteralScan {
+  return {
+    automaton: new LiteralAutomaton(literals),
+    gate: LiteralGate.of(literals.map(({ literal }) => literal)),
+    memo: new ScanMemo(),
+    byLine: literals.every(({ literal }) => !literal.includes('\n')),
   }
+}
+
+/**
+ * A copy of a slice that does not keep its whole parent string alive in the memo. V8 makes a
+ * slice a view of its parent; a concatenation is flattened into a new string when sliced.
+ */
+function detached(slice: string): string {
+  return ` ${slice}`.slice(1)
 }
