@@ -4,7 +4,7 @@ import { LiteralAutomaton } from './aho-corasick.js'
 import type { CompiledRule } from './compile-rule.js'
 import { LiteralGate } from './literal-gate.js'
 import { MAX_GROUPS, requiredLiteralGroups } from './required-literals.js'
-import { ScanMemo } from './scan-memo.js'
+import { MemoBudget, ScanMemo } from './scan-memo.js'
 
 /** Literals searched for in some texts: their automaton, a native gate, what was found in texts seen before. */
 interface LiteralScan {
@@ -45,6 +45,8 @@ export class RuleGroup {
     readonly rules: readonly CompiledRule[],
     readonly fieldMap: ReadonlyMap<number, FieldRef> | undefined,
     usePrefilter = true,
+    /** Characters the memos of the group (and of the groups sharing it) may hold. */
+    budget = new MemoBudget(),
   ) {
     this.tests = rules.map((rule) => rule.root.test)
     const byField = new Map<FieldRef | null, Array<{ literal: string; value: number }>>()
@@ -72,8 +74,11 @@ export class RuleGroup {
     this.unfiltered = Int32Array.from(unfiltered)
     const keywordLiterals = byField.get(null)
     byField.delete(null)
-    this.keywordScan = keywordLiterals === undefined ? undefined : literalScan(keywordLiterals)
-    this.automata = [...byField].map(([field, literals]) => ({ field: field!, ...literalScan(literals) }))
+    this.keywordScan = keywordLiterals === undefined ? undefined : literalScan(keywordLiterals, budget)
+    this.automata = [...byField].map(([field, literals]) => ({
+      field: field!,
+      ...literalScan(literals, budget),
+    }))
     this.hitEpochs = new Uint32Array(rules.length)
     this.hitMasks = new Uint8Array(rules.length)
     this.candidates = new Int32Array(rules.length)
@@ -108,22 +113,16 @@ export class RuleGroup {
   }
 
   /**
-   * Marks the rules of the literals found in a text. A long text with a native gate is searched
-   * by the gate (about a nanosecond per character, less than memo lookups would cost). Without
-   * one, the automaton would read every character of it, several times slower: the text goes
-   * through the memo, line by line when its literals have no line break (the lines of a
-   * PowerShell `ContextInfo` repeat even when the whole text, with its sequence number, does not).
+   * Marks the rules of the literals found in a text, from the memo when the text was seen before
+   * (the lookup costs far less than the gate's search of a long text: a `CallTrace` is about 570
+   * characters, 99% of them in a value seen before). A long text without a native gate, which
+   * the automaton would read in full, goes line by line when its literals have no line break:
+   * the lines of a PowerShell `ContextInfo` repeat even when the whole text, with its sequence
+   * number, does not. (With a gate, lines would cost more in lookups than the gate's search.)
    */
   private scanText(text: string, scan: LiteralScan): void {
-    if (text.length <= LINE_SPLIT_LENGTH) {
-      this.scanPiece(text, scan, false)
-      return
-    }
-    if (scan.gate !== undefined) {
-      if (scan.gate.passes(text)) scan.automaton.scan(text, this.mark)
-      return
-    }
-    let end = scan.byLine ? text.indexOf('\n') : -1
+    let end =
+      text.length > LINE_SPLIT_LENGTH && scan.gate === undefined && scan.byLine ? text.indexOf('\n') : -1
     if (end < 0) {
       this.scanPiece(text, scan, false)
       return
@@ -207,11 +206,11 @@ const LINE_SPLIT_LENGTH = 512
 /** Levels of objects under the event whose values keyword searches read. */
 const KEYWORD_DEPTH = 32
 
-function literalScan(literals: Array<{ literal: string; value: number }>): LiteralScan {
+function literalScan(literals: Array<{ literal: string; value: number }>, budget: MemoBudget): LiteralScan {
   return {
     automaton: new LiteralAutomaton(literals),
     gate: LiteralGate.of(literals.map(({ literal }) => literal)),
-    memo: new ScanMemo(),
+    memo: new ScanMemo({ budget }),
     byLine: literals.every(({ literal }) => !literal.includes('\n')),
   }
 }

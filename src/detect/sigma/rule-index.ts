@@ -9,6 +9,7 @@ import type {
 } from '../mapping/mapping-config.js'
 import type { CompiledRule } from './compile-rule.js'
 import { RuleGroup } from './rule-group.js'
+import { MemoBudget } from './scan-memo.js'
 
 const CHANNEL = fieldRef('Channel')
 const EVENT_ID = fieldRef('EventID')
@@ -57,6 +58,8 @@ export class RuleIndex {
   /** Rules whose logsource no mapping entry describes. */
   readonly unmapped: CompiledRule[]
   private readonly everywhere: RuleGroup | undefined
+  /** One budget for the scan memos of all the groups. */
+  private readonly memoBudget = new MemoBudget()
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -69,7 +72,8 @@ export class RuleIndex {
     this.unmapped = rules.filter((rule) => !mapped.has(rule))
     const unconstrained = this.unmapped.filter((rule) => isUnconstrained(rule.logsource))
     const everywhere = config.unmappedRules === 'always' ? this.unmapped : unconstrained
-    this.everywhere = everywhere.length > 0 ? new RuleGroup(everywhere, undefined, usePrefilter) : undefined
+    this.everywhere =
+      everywhere.length > 0 ? new RuleGroup(everywhere, undefined, usePrefilter, this.memoBudget) : undefined
   }
 
   /** Runs every applicable rule on the event in `view`. */
@@ -130,6 +134,7 @@ export class RuleIndex {
         this.rules.filter((rule) => logsourceApplies(rule.logsource, selector)),
         undefined,
         this.usePrefilter,
+        this.memoBudget,
       )
       this.hinted.set(key, group)
     }
@@ -147,7 +152,7 @@ export class RuleIndex {
     const key = `${mapKey}|${ids.join(',')}`
     let group = this.groups.get(key)
     if (group === undefined) {
-      group = new RuleGroup(rules, fieldMap, this.usePrefilter)
+      group = new RuleGroup(rules, fieldMap, this.usePrefilter, this.memoBudget)
       this.groups.set(key, group)
     }
     return group
