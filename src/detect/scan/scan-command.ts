@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import { ProgressReporter } from '../../cli/progress.js'
 import { CliExit, EXIT } from '../../cli/shared.js'
 import { UserError } from '../../core/errors.js'
+import type { ReadProgress } from '../../ingest/files/read-progress.js'
+import { type FoundFile, findEventFiles } from '../../ingest/files/walk-paths.js'
 import { type LoadedRules, loadRules, type PlaceholderValues } from '../sigma/index.js'
 import {
   FindingsSummary,
@@ -13,6 +15,8 @@ import {
 } from './findings-output.js'
 import { type Finding, ScanEngine } from './scan-engine.js'
 import { type ScanReadStats, scanEvents } from './scan-events.js'
+import { ScanPool } from './scan-pool.js'
+import type { ScanWorkerSetup } from './scan-protocol.js'
 
 interface ScanFlags {
   rules: string[]
@@ -21,6 +25,7 @@ interface ScanFlags {
   tag?: string[]
   placeholder?: string[]
   progress: boolean
+  threads: string
 }
 
 /** `watchfloor scan`: offline Sigma triage of log files on a laptop, with no server or database. */
@@ -37,6 +42,7 @@ export function registerScan(program: Command): void {
       '--placeholder <name=value...>',
       'a value for an expand placeholder (%name%); repeat for more values',
     )
+    .option('--threads <n>', 'worker threads for many files, each thread reading whole files', '1')
     .option('--no-progress', 'no progress bar on stderr')
     .addHelpText(
       'after',
@@ -56,10 +62,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (flags.minLevel !== undefined && !(LEVELS as readonly string[]).includes(flags.minLevel)) {
     throw new CliExit(EXIT.usage, `error: --min-level must be one of ${LEVELS.join(', ')}`)
   }
-  const loaded = await loadRules(flags.rules, { placeholders: parsePlaceholders(flags.placeholder ?? []) })
-  reportLoadErrors(loaded)
-  if (loaded.rules.length === 0) throw new CliExit(EXIT.usage, 'error: no rule loaded')
-  const engine = new ScanEngine(loaded.rules, loaded.correlations)
+  const threads = parseThreads(flags.threads)
+  const placeholders = parsePlaceholders(flags.placeholder ?? [])
+  const files = await findEventFiles(paths).catch(unavailable)
   const minimum = flags.minLevel === undefined ? 0 : levelRank(flags.minLevel)
   const tags = new Set((flags.tag ?? []).map((tag) => tag.toLowerCase()))
   const wanted = (finding: Finding) =>
@@ -76,37 +81,119 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   }
   const stats: ScanReadStats = { events: 0, problems: [] }
   const progress = flags.progress ? new ProgressReporter({ label: 'scan' }) : undefined
-  const done = () => progress?.finish()
-  try {
-    const options = progress
-      ? {
-          onProgress: (position: { bytesDone: number; bytesTotal: number; file: string }) =>
-            progress.update(position),
-        }
-      : {}
-    for await (const batch of scanEvents(paths, stats, options)) {
-      progress?.addRecords(batch.length)
-      for (const { event, where } of batch) emit(engine.scan(event, where))
-    }
-  } catch (error) {
-    done()
-    if (error instanceof UserError) throw new CliExit(EXIT.unavailable, `error: ${error.message}`)
-    throw error
+  const output: ScanOutput = {
+    progress,
+    onProgress: progress ? (position: ReadProgress) => progress.update(position) : undefined,
   }
-  emit(engine.finish())
-  done()
+  const setup: RuleSetup = { rulePaths: flags.rules, placeholders }
+  let run: ScanRun
+  try {
+    run =
+      threads > 1 && files.length > 1
+        ? await scanOnThreads(files, threads, setup, stats, emit, output)
+        : await scanHere(paths, setup, stats, emit, output)
+  } finally {
+    progress?.finish()
+  }
+  emit(run.engine.finish())
   writer.end()
   for (const problem of stats.problems.slice(0, 20)) process.stderr.write(`warning: ${problem}\n`)
   if (stats.problems.length > 20)
     process.stderr.write(`warning: … and ${stats.problems.length - 20} more problems\n`)
   process.stderr.write(
-    `${loaded.rules.length} rules, ${loaded.correlations.length} correlations\n${summary.text(stats.events, (performance.now() - started) / 1000)}`,
+    `${run.rules} rules, ${run.correlations} correlations\n${summary.text(stats.events, (performance.now() - started) / 1000)}`,
   )
-  const { groups, values } = engine.correlator.evictions
+  const { groups, values } = run.engine.correlator.evictions
   if (groups + values > 0)
     process.stderr.write(`correlation state evicted: ${groups} groups, ${values} values\n`)
   if (stats.events === 0 && stats.problems.length > 0) return EXIT.unavailable
   return summary.total > 0 ? EXIT.failure : EXIT.ok
+}
+
+/** The engine that judged the events (its correlations still to be flushed) and what was loaded. */
+interface ScanRun {
+  engine: ScanEngine
+  rules: number
+  correlations: number
+}
+
+interface ScanOutput {
+  progress: ProgressReporter | undefined
+  onProgress: ((position: ReadProgress) => void) | undefined
+}
+
+type RuleSetup = Pick<ScanWorkerSetup, 'rulePaths' | 'placeholders'>
+
+/** One thread: rules loaded and events matched here. */
+async function scanHere(
+  paths: string[],
+  setup: RuleSetup,
+  stats: ScanReadStats,
+  emit: (findings: Finding[]) => void,
+  { progress, onProgress }: ScanOutput,
+): Promise<ScanRun> {
+  const loaded = await loadRules(setup.rulePaths, { placeholders: setup.placeholders })
+  reportLoadErrors(loaded)
+  if (loaded.rules.length === 0) throw new CliExit(EXIT.usage, 'error: no rule loaded')
+  const engine = new ScanEngine(loaded.rules, loaded.correlations)
+  try {
+    for await (const batch of scanEvents(paths, stats, onProgress ? { onProgress } : {})) {
+      progress?.addRecords(batch.length)
+      for (const { event, where } of batch) emit(engine.scan(event, where))
+    }
+  } catch (error) {
+    unavailable(error)
+  }
+  return { engine, rules: loaded.rules.length, correlations: loaded.correlations.length }
+}
+
+/**
+ * Worker threads read and match whole files (see ScanPool); their matches come back in file
+ * order and go through this thread's engine, which runs the correlations over all of them.
+ */
+async function scanOnThreads(
+  files: FoundFile[],
+  threads: number,
+  setup: RuleSetup,
+  stats: ScanReadStats,
+  emit: (findings: Finding[]) => void,
+  { progress, onProgress }: ScanOutput,
+): Promise<ScanRun> {
+  const pool = new ScanPool(files, { threads, setup: { ...setup, unmappedRules: 'always' }, onProgress })
+  try {
+    const report = await pool.loaded()
+    for (const message of report.errors) process.stderr.write(`rule error: ${message}\n`)
+    if (report.rules === 0) throw new CliExit(EXIT.usage, 'error: no rule loaded')
+    const engine = new ScanEngine([], report.correlations)
+    for await (const batch of pool.results()) {
+      progress?.addRecords(batch.events)
+      stats.events += batch.events
+      stats.problems.push(...batch.problems)
+      let position = 0
+      for (const hit of batch.hits) {
+        engine.skip(hit.offset - position)
+        emit(engine.observe(hit.matches, hit.where))
+        position = hit.offset + 1
+      }
+      engine.skip(batch.events - position)
+    }
+    return { engine, rules: report.rules, correlations: report.correlations.length }
+  } finally {
+    await pool.close()
+  }
+}
+
+function parseThreads(value: string): number {
+  const threads = Number(value)
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new CliExit(EXIT.usage, `error: --threads must be a whole number from 1 to 64, got "${value}"`)
+  return threads
+}
+
+/** A file that cannot be read is exit code 3; anything else is a bug and propagates. */
+function unavailable(error: unknown): never {
+  if (error instanceof UserError) throw new CliExit(EXIT.unavailable, `error: ${error.message}`)
+  throw error
 }
 
 /** `name=value` pairs; the same name several times gives several values. */

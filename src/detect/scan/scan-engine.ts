@@ -9,6 +9,16 @@ import {
   type RuleMatch,
 } from '../sigma/index.js'
 
+/**
+ * What a finding and a correlation need of a rule match: a `RuleMatch` without its compiled
+ * rule, so that a scan worker can send it to the thread that writes the findings. `event` may be
+ * left out when no correlation refers to the rule.
+ */
+export type ScanMatch = Pick<
+  RuleMatch,
+  'ruleId' | 'ruleName' | 'title' | 'level' | 'tags' | 'matchedFields' | 'timestamp'
+> & { event?: Record<string, unknown> | undefined }
+
 /** Times below this (1973) are event positions, not event times. */
 const POSITIONAL_TIME_LIMIT = 1e11
 
@@ -58,19 +68,32 @@ export class ScanEngine {
 
   /** Runs one event; `where` names it in findings. */
   scan(event: Record<string, unknown>, where?: string): Finding[] {
+    return this.observe(this.detector.match(event), where)
+  }
+
+  /**
+   * The findings of one event's matches, found here or by a scan worker (the event of a match
+   * is needed only when a correlation refers to its rule); the event counts for positions either way.
+   */
+  observe(matches: readonly ScanMatch[], where?: string): Finding[] {
     this.#position += 1
     const findings: Finding[] = []
-    for (const match of this.detector.match(event)) {
+    for (const match of matches) {
       if (this.correlator.emits(match.ruleId, match.ruleName)) findings.push(sigmaFinding(match, where))
-      if (this.correlator.size === 0) continue
+      if (this.correlator.size === 0 || match.event === undefined) continue
       const ref: EventRef = where ?? this.#position
-      const fired = this.correlator.observeMatch(match, this.detector.fieldValue, {
+      const fired = this.correlator.observeMatch({ ...match, event: match.event }, this.detector.fieldValue, {
         time: match.timestamp?.getTime() ?? this.#position,
         ref,
       })
       for (const hit of fired) if (hit.emit) findings.push(correlationFinding(hit))
     }
     return findings
+  }
+
+  /** Advances the position over events that had no match (counted elsewhere, by a scan worker). */
+  skip(events: number): void {
+    this.#position += events
   }
 
   /** End of input: judges the windows still open. */
@@ -82,7 +105,7 @@ export class ScanEngine {
   }
 }
 
-function sigmaFinding(match: RuleMatch, where: string | undefined): Finding {
+function sigmaFinding(match: ScanMatch, where: string | undefined): Finding {
   return {
     kind: 'sigma',
     ruleId: match.ruleId,
