@@ -80,9 +80,9 @@ export class ScanEngine {
     const findings: Finding[] = []
     for (const match of matches) {
       if (this.correlator.emits(match.ruleId, match.ruleName)) findings.push(sigmaFinding(match, where))
-      if (this.correlator.size === 0 || match.event === undefined) continue
+      if (this.correlator.size === 0 || !hasEvent(match)) continue
       const ref: EventRef = where ?? this.#position
-      const fired = this.correlator.observeMatch({ ...match, event: match.event }, this.detector.fieldValue, {
+      const fired = this.correlator.observeMatch(match, this.detector.fieldValue, {
         time: match.timestamp?.getTime() ?? this.#position,
         ref,
       })
@@ -103,6 +103,10 @@ export class ScanEngine {
       .filter((hit) => hit.emit)
       .map(correlationFinding)
   }
+}
+
+function hasEvent(match: ScanMatch): match is ScanMatch & { event: Record<string, unknown> } {
+  return match.event !== undefined
 }
 
 function sigmaFinding(match: ScanMatch, where: string | undefined): Finding {
