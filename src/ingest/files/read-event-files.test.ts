@@ -76,7 +76,7 @@ describe('JSON lines', () => {
   })
 
   it('keeps lines whole across read chunks, multi-byte characters included', async () => {
-    // Several MiB so that lines straddle the 1 MiB read chunks at every possible offset.
+    // Several MiB so that lines straddle the read chunks (READ_CHUNK_BYTES) at many offsets.
     const lines: string[] = []
     for (let index = 0, length = 0; length < 3_500_000; index += 1) {
       const line = JSON.stringify({

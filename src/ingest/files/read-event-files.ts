@@ -1,5 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises'
 import { ByteReader } from './byte-reader.js'
+import { READ_CHUNK_BYTES } from './chunk-sizes.js'
 import { detectFormat } from './detect-format.js'
 import { errorText } from './error-text.js'
 import type { FileRecord } from './file-record.js'
@@ -9,7 +10,7 @@ import { readZipFile } from './read-zip.js'
 import { type FoundFile, findEventFiles, LOG_FILE_PATTERN } from './walk-paths.js'
 
 export interface ReadEventFilesOptions {
-  /** Called as bytes are consumed (about once per MiB read), for a progress bar. */
+  /** Called as bytes are consumed (about once per 256 KiB read), for a progress bar. */
   onProgress?: ProgressListener | undefined
   /** A line or JSON value longer than this is skipped with a problem record (default 64 MiB). */
   maxRecordBytes?: number | undefined
@@ -17,7 +18,6 @@ export interface ReadEventFilesOptions {
   directoryPattern?: RegExp | undefined
 }
 
-const READ_CHUNK_BYTES = 1024 * 1024
 const MIN_READ_CHUNK_BYTES = 64 * 1024
 const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
 
@@ -119,7 +119,7 @@ async function* readFile(
   let reader: ByteReader | undefined
   try {
     handle = await open(file.path, 'r')
-    // A small file is read in one go into a buffer of its size; a large one in 1 MiB chunks.
+    // A small file is read in one go into a buffer of its size; a large one in READ_CHUNK_BYTES pieces.
     const chunkSize = Math.max(MIN_READ_CHUNK_BYTES, Math.min(READ_CHUNK_BYTES, file.size + 1))
     const first = await readChunk(handle, chunkSize)
     // A zip is read with random access (its directory is at the end), not as a stream.

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { ByteReader } from './byte-reader.js'
+import { INFLATE_CHUNK_BYTES } from './chunk-sizes.js'
 import { DETECT_BYTES, detectFormat } from './detect-format.js'
 import { errorText } from './error-text.js'
 import { readEvtx } from './evtx/read-evtx.js'
@@ -17,8 +18,6 @@ export interface StreamContext {
   depth: number
 }
 
-/** Inflate output comes in large pieces (zlib's default is 16 KiB), so lines rarely straddle two. */
-const INFLATE_CHUNK_BYTES = 256 * 1024
 /** Most archives nest once or twice (a zip of gzipped logs); deeper nesting is treated as hostile. */
 const MAX_DEPTH = 4
 /** A zip inside another archive has to be held in memory (its directory is at the end). */

@@ -3,6 +3,7 @@ import { pipeline, Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
 import yauzl from 'yauzl'
 import { ByteReader } from './byte-reader.js'
+import { INFLATE_CHUNK_BYTES } from './chunk-sizes.js'
 import { errorText } from './error-text.js'
 import type { FileRecord, StreamSource } from './file-record.js'
 import { joinEntry, readStream, type StreamContext } from './read-stream.js'
@@ -157,8 +158,6 @@ async function* readZip(
   }
 }
 
-/** Inflate output comes in large pieces (zlib's default is 16 KiB), so lines rarely straddle two. */
-const INFLATE_CHUNK_BYTES = 256 * 1024
 const DEFLATE = 8
 
 async function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
