@@ -85,10 +85,10 @@ async function benchEngine(engine: string, store: Store, lines: readonly string[
   // Time around the store's calls the loop makes: reads of batches and the commits of results.
   const timing = { read: 0, commit: 0 }
   const readAfter = store.events.readAfter.bind(store.events)
-  store.events.readAfter = async (afterSeq, limit) => {
+  store.events.readAfter = async (afterSeq, limit, options) => {
     const started = performance.now()
     try {
-      return await readAfter(afterSeq, limit)
+      return await readAfter(afterSeq, limit, options)
     } finally {
       timing.read += performance.now() - started
     }

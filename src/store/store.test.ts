@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { toStoredEvent } from '../core/event.js'
 import { buildEvent } from '../test-support/builders.js'
 import { ENGINES, openTestStore, type TestStore } from '../test-support/stores.js'
+import { parsedOriginal } from './events/common.js'
 import { migrateToLatest } from './migrate.js'
 import { openStore } from './open-store.js'
 
@@ -101,6 +102,13 @@ for (const engine of ENGINES) {
       expect(rows.map((row) => row.original)).toEqual([texts[0], texts[1], texts[2]!.replace('\u0000', nul)])
       const read = await ctx.store.events.readAfter(seqs[0]! - 1, 2)
       expect(read[0]!.original).toEqual({ EventID: 4688, CommandLine: 'naïve 日本 🙂' })
+      // Unparsed, as the detect loop reads a page: the text stored, parsed one row at a time.
+      const text = await ctx.store.events.readAfter(seqs[0]! - 1, 2, { parse: false })
+      expect(text.map((row) => row.original)).toEqual([texts[0], texts[1]])
+      expect(text.map(parsedOriginal)).toEqual([
+        { EventID: 4688, CommandLine: 'naïve 日本 🙂' },
+        { EventID: 1, x: 'plain' },
+      ])
     })
 
     it('stores an original held as bytes and an ASCII suffix as their text together', async () => {

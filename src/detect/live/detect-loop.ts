@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
+import { parsedOriginal } from '../../store/events/common.js'
 import type { NewDetection } from '../../store/schema.js'
 import type { Leadership, Store } from '../../store/store.js'
 import { LiveCorrelation } from '../correlate/live-correlation.js'
@@ -62,14 +63,16 @@ export class DetectLoop {
       .where('name', '=', this.#name)
       .executeTakeFirst()
     const cursor = cursorRow?.seq ?? 0
-    const rows = await this.store.events.readAfter(cursor, this.#batchSize)
+    // Originals stay text until their turn: a page of 2,000 parsed events alive at once made
+    // every young-generation GC copy it (see ReadAfterOptions).
+    const rows = await this.store.events.readAfter(cursor, this.#batchSize, { parse: false })
     if (rows.length === 0) return 0
     const { detector, correlations } = this.catalog.snapshot
     await this.#correlation.prepare(this.store.db, correlations)
     const now = new Date()
     const detections: NewDetection[] = []
     for (const row of rows) {
-      for (const match of detector.match(row.original)) {
+      for (const match of detector.match(parsedOriginal(row))) {
         detections.push(...this.#correlation.observe(match, row, detector, now))
         if (!this.#correlation.emits(match)) continue
         detections.push({

@@ -28,6 +28,7 @@ export async function readEventsAfter(
   afterSeq: number,
   limit: number,
   upTo = Number.POSITIVE_INFINITY,
+  parse = true,
 ): Promise<EventRow[]> {
   const rows = await db
     .selectFrom('events')
@@ -37,7 +38,8 @@ export async function readEventsAfter(
     .limit(limit)
     .execute()
   const end = rows.findIndex((row) => row.seq > upTo)
-  return parseEventRows(end < 0 ? rows : rows.slice(0, end))
+  const page = end < 0 ? rows : rows.slice(0, end)
+  return parse ? parseEventRows(page) : page
 }
 
 /** Parses the JSON text columns of event rows as read: original, and labels where it is text. */
@@ -48,6 +50,12 @@ export function parseEventRows(rows: EventRow[]): EventRow[] {
     if (typeof row.labels === 'string') row.labels = JSON.parse(row.labels)
   }
   return rows
+}
+
+/** A row's original as an object, parsed here when it was read as text (`readAfter` with `parse: false`). */
+export function parsedOriginal(row: EventRow): Record<string, unknown> {
+  const original = typeof row.original === 'string' ? JSON.parse(row.original) : row.original
+  return original as Record<string, unknown>
 }
 
 export async function countEvents(db: Kysely<Database>): Promise<number> {

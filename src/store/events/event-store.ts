@@ -1,6 +1,16 @@
 import type { StoredEvent } from '../../core/event.js'
 import type { EventRow } from '../schema.js'
 
+export interface ReadAfterOptions {
+  /**
+   * `false` leaves each row's `original` (and DuckDB's `labels`) as the JSON text stored, for a
+   * reader that handles the events one at a time: it parses each when it gets to it, so that a
+   * whole page of parsed events is not alive at once (every young-generation GC in the meantime
+   * would copy it). Default `true`.
+   */
+  parse?: boolean
+}
+
 export interface EventStore {
   /**
    * Commits a batch of events and returns their sequence numbers, in order. When it resolves
@@ -18,7 +28,7 @@ export interface EventStore {
    * Events with seq greater than `afterSeq`, oldest first (the detection cursor's read), up to
    * the first sequence number still being appended.
    */
-  readAfter(afterSeq: number, limit: number): Promise<EventRow[]>
+  readAfter(afterSeq: number, limit: number, options?: ReadAfterOptions): Promise<EventRow[]>
   /** Drops events whose event time is older than `cutoff`; returns how many went (approximate on PostgreSQL). */
   deleteOlderThan(cutoff: Date): Promise<number>
   /** Makes sure storage exists for events of these days (PostgreSQL partitions); a no-op elsewhere. */

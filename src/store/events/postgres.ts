@@ -60,9 +60,10 @@ export function postgresEventStore(db: Kysely<Database>, pool: pg.Pool): EventSt
     append: (events) => (events.length === 0 ? Promise.resolve([]) : appendByCopy(pool, events)),
     // In parallel: PostgreSQL copies each on its own backend (see postgres-append-order.ts).
     concurrentAppends: 2,
-    async readAfter(afterSeq, limit) {
+    async readAfter(afterSeq, limit, options = {}) {
       const watermark = await eventSeqWatermark(db)
-      return watermark <= afterSeq ? [] : readEventsAfter(db, afterSeq, limit, watermark)
+      if (watermark <= afterSeq) return []
+      return readEventsAfter(db, afterSeq, limit, watermark, options.parse ?? true)
     },
     async prepareDays(days) {
       for (const day of days) await ensurePartition(dayStart(day))
