@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { CliExit, EXIT } from '../../cli/shared.js'
 import { UserError } from '../../core/errors.js'
+import { readEventFileBatches } from '../../ingest/files/read-event-files.js'
 import { loadRules } from '../sigma/index.js'
 import { parsePlaceholders, reportLoadErrors } from './scan-command.js'
 import { ScanEngine } from './scan-engine.js'
@@ -52,7 +53,7 @@ export function addOfflineRulesCommands(rules: Command): void {
           process.stdout.write(`match  ${where ?? '-'}  ${title}\n`)
         }
         try {
-          for await (const batch of scanEvents(eventPaths, stats)) {
+          for await (const batch of scanEvents(readEventFileBatches(eventPaths), stats)) {
             for (const { event, where } of batch) {
               for (const finding of engine.scan(event, where)) print(finding.title, finding.where)
             }

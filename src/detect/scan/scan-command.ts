@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { ProgressReporter } from '../../cli/progress.js'
 import { CliExit, EXIT } from '../../cli/shared.js'
 import { UserError } from '../../core/errors.js'
+import { readFoundFileBatches } from '../../ingest/files/read-event-files.js'
 import type { ReadProgress } from '../../ingest/files/read-progress.js'
 import { type FoundFile, findEventFiles } from '../../ingest/files/walk-paths.js'
 import { type LoadedRules, loadRules, type PlaceholderValues } from '../sigma/index.js'
@@ -91,7 +92,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     run =
       threads > 1 && files.length > 1
         ? await scanOnThreads(files, threads, setup, stats, emit, output)
-        : await scanHere(paths, setup, stats, emit, output)
+        : await scanHere(files, setup, stats, emit, output)
   } finally {
     progress?.finish()
   }
@@ -126,7 +127,7 @@ type RuleSetup = Pick<ScanWorkerSetup, 'rulePaths' | 'placeholders'>
 
 /** One thread: rules loaded and events matched here. */
 async function scanHere(
-  paths: string[],
+  files: readonly FoundFile[],
   setup: RuleSetup,
   stats: ScanReadStats,
   emit: (findings: Finding[]) => void,
@@ -137,7 +138,7 @@ async function scanHere(
   if (loaded.rules.length === 0) throw new CliExit(EXIT.usage, 'error: no rule loaded')
   const engine = new ScanEngine(loaded.rules, loaded.correlations)
   try {
-    for await (const batch of scanEvents(paths, stats, onProgress ? { onProgress } : {})) {
+    for await (const batch of scanEvents(readFoundFileBatches(files, { onProgress }), stats)) {
       progress?.addRecords(batch.length)
       for (const { event, where } of batch) emit(engine.scan(event, where))
     }

@@ -1,5 +1,4 @@
 import { type FileRecord, recordLocation } from '../../ingest/files/file-record.js'
-import { type ReadEventFilesOptions, readEventFileBatches } from '../../ingest/files/read-event-files.js'
 
 export interface ScanEvent {
   event: Record<string, unknown>
@@ -18,11 +17,10 @@ export interface ScanReadStats {
  * and EVTX records as they are; a plain text line becomes `{ message }` so keyword rules still see it.
  */
 export async function* scanEvents(
-  paths: readonly string[],
+  records: AsyncIterable<FileRecord[]>,
   stats: ScanReadStats,
-  options: ReadEventFilesOptions = {},
 ): AsyncGenerator<ScanEvent[]> {
-  for await (const batch of readEventFileBatches(paths, options)) {
+  for await (const batch of records) {
     const events: ScanEvent[] = []
     for (const record of batch) {
       const event = eventOf(record, stats)

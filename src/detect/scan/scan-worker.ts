@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
+import { readEventFileBatches } from '../../ingest/files/read-event-files.js'
 import { loadRules, type RuleMatch } from '../sigma/index.js'
 import { ScanEngine, type ScanMatch } from './scan-engine.js'
 import { type ScanReadStats, scanEvents } from './scan-events.js'
@@ -50,7 +51,7 @@ async function scanFile(task: ScanTask): Promise<void> {
   const onProgress = ({ bytesDone }: { bytesDone: number }) => {
     bytesRead = bytesDone
   }
-  for await (const batch of scanEvents([task.path], stats, { onProgress })) {
+  for await (const batch of scanEvents(readEventFileBatches([task.path], { onProgress }), stats)) {
     for (let index = 0; index < batch.length; index++) {
       const { event, where } = batch[index]!
       const matches = engine.detector.match(event)

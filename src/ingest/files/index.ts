@@ -18,6 +18,7 @@ export {
   readEventFileBatches,
   readEventFiles,
   readEventStream,
+  readFoundFileBatches,
 } from './read-event-files.js'
 export type { ProgressListener, ReadProgress } from './read-progress.js'
 export { type FoundFile, findEventFiles, LOG_FILE_PATTERN } from './walk-paths.js'

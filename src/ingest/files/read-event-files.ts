@@ -32,7 +32,17 @@ export async function* readEventFileBatches(
   paths: readonly string[],
   options: ReadEventFilesOptions = {},
 ): AsyncGenerator<FileRecord[]> {
-  const files = await findEventFiles(paths, options.directoryPattern ?? LOG_FILE_PATTERN)
+  yield* readFoundFileBatches(
+    await findEventFiles(paths, options.directoryPattern ?? LOG_FILE_PATTERN),
+    options,
+  )
+}
+
+/** The same, over files already found (`findEventFiles`): a caller that walked them need not walk again. */
+export async function* readFoundFileBatches(
+  files: readonly FoundFile[],
+  options: Omit<ReadEventFilesOptions, 'directoryPattern'> = {},
+): AsyncGenerator<FileRecord[]> {
   const progress = new ProgressCounter(
     files.reduce((sum, file) => sum + file.size, 0),
     options.onProgress,
