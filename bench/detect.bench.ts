@@ -17,13 +17,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pino from 'pino'
-import type { StoredEvent } from '../src/core/event.js'
 import { DetectLoop } from '../src/detect/live/detect-loop.js'
 import { RuleCatalog } from '../src/detect/live/rule-catalog.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
 import { createScratchDatabase } from '../src/test-support/stores.js'
-import { DATA_DIR, otrfWindowsLines } from './support/samples.js'
+import { DATA_DIR, otrfStoredEvents, otrfWindowsLines } from './support/samples.js'
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000)
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
@@ -40,28 +39,6 @@ function cpuSeconds(): number {
 
 const rate = (value: number) => Math.round(value).toLocaleString('en-US')
 
-function storedEvents(lines: readonly string[]): StoredEvent[] {
-  const receivedAt = new Date()
-  return lines.map((line) => {
-    const event = JSON.parse(line) as Record<string, unknown>
-    const time = new Date(String(event['@timestamp'] ?? ''))
-    return {
-      timestamp: Number.isNaN(time.getTime()) ? receivedAt : time,
-      receivedAt,
-      source: 'otrf',
-      dataset: 'windows',
-      eventCode: event.EventID === undefined ? null : String(event.EventID),
-      hostName: typeof event.Hostname === 'string' ? event.Hostname : null,
-      userName: null,
-      sourceIp: null,
-      destinationIp: null,
-      processName: typeof event.Image === 'string' ? event.Image : null,
-      processCommandLine: typeof event.CommandLine === 'string' ? event.CommandLine : null,
-      originalJson: line,
-    }
-  })
-}
-
 /** The baseline: the catalog's detector over the same lines, from memory. */
 function offlineRate(catalog: RuleCatalog, lines: readonly string[]): { perSecond: number; matches: number } {
   const { detector } = catalog.snapshot
@@ -72,7 +49,7 @@ function offlineRate(catalog: RuleCatalog, lines: readonly string[]): { perSecon
 }
 
 async function benchEngine(engine: string, store: Store, lines: readonly string[]): Promise<void> {
-  const events = storedEvents(lines)
+  const events = otrfStoredEvents(lines)
   for (let start = 0; start < events.length; start += APPEND_BATCH)
     await store.events.append(events.slice(start, start + APPEND_BATCH))
   await store.checkpoint()

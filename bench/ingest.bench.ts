@@ -8,20 +8,26 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { StoredEvent } from '../src/core/event.js'
+import { openStore, type StoreOptions } from '../src/store/open-store.js'
 import { createScratchDatabase } from '../src/test-support/stores.js'
 import {
   mainThreadCpuSeconds,
+  otrfStoredEvents,
   otrfWindowsLines,
   peakRssMiB,
   percentile,
+  postgresCpuSeconds,
   processCpuSeconds,
 } from './support/samples.js'
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000)
-/** `duckdb` alone skips PostgreSQL (a quicker run while tuning the embedded path). */
+/** `duckdb` or `postgres` alone runs one engine (a quicker run while tuning one path). */
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
 const BATCH = 1_000
 const CONCURRENCY = Number(process.env.BENCH_SENDERS ?? 8)
+/** Events per append in the store-alone pass: about what the server's commits hold under load. */
+const STORE_BATCH = 2_000
 
 interface Server {
   child: ChildProcess
@@ -200,39 +206,70 @@ async function benchEngine(
   const commitsBefore = await commitTotals(server, token)
   let cpu = processCpuSeconds(pid)
   let mainCpu = mainThreadCpuSeconds(pid)
+  let storeCpu = postgresCpuSeconds()
   const clientCpu = process.cpuUsage()
   const { seconds, latencies } = await driveHttp(server, token, bodies)
+  const httpStoreCpu = postgresCpuSeconds() - storeCpu
   const clientUsage = process.cpuUsage(clientCpu)
   const events = bodies.length * BATCH
   const httpCpu = processCpuSeconds(pid) - cpu
   const httpMainCpu = mainThreadCpuSeconds(pid) - mainCpu
   const rss = peakRssMiB(pid)
   const commits = await commitTotals(server, token)
-  const commitSeconds = commits.seconds - commitsBefore.seconds
-  const commitCount = commits.count - commitsBefore.count
   console.log(
-    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)}), sender CPU ${microsPerEvent((clientUsage.user + clientUsage.system) / 1e6, events)} µs/event, server peak RSS ${rss.toFixed(0)} MiB`,
+    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)})${postgresShare(name, httpStoreCpu, events)}, sender CPU ${microsPerEvent((clientUsage.user + clientUsage.system) / 1e6, events)} µs/event, server peak RSS ${rss.toFixed(0)} MiB`,
   )
-  console.log(
-    `${''.padEnd(10)} commits: ${commitCount} of ${Math.round(events / Math.max(commitCount, 1)).toLocaleString()} events on average, writing ${((100 * commitSeconds) / seconds).toFixed(0)}% of the time`,
-  )
+  printCommits(commitsBefore, commits, events, seconds)
   const port = await syslogPortOf(server)
   if (port) {
     const syslogLines = lines.slice(0, 100_000)
     const blocks = syslogBlocks(syslogLines)
     cpu = processCpuSeconds(pid)
     mainCpu = mainThreadCpuSeconds(pid)
+    const syslogCommitsBefore = await commitTotals(server, token)
+    storeCpu = postgresCpuSeconds()
     const senderCpu = process.cpuUsage()
     const syslogSeconds = await driveSyslog(server, token, port, blocks, syslogLines.length)
     const senderUsage = process.cpuUsage(senderCpu)
     const syslogCpu = processCpuSeconds(pid) - cpu
     const syslogMainCpu = mainThreadCpuSeconds(pid) - mainCpu
+    const syslogStoreCpu = postgresCpuSeconds() - storeCpu
     console.log(
-      `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s, server CPU ${microsPerEvent(syslogCpu, syslogLines.length)} µs/event (main thread ${microsPerEvent(syslogMainCpu, syslogLines.length)}), sender CPU ${microsPerEvent((senderUsage.user + senderUsage.system) / 1e6, syslogLines.length)} µs/event`,
+      `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s, server CPU ${microsPerEvent(syslogCpu, syslogLines.length)} µs/event (main thread ${microsPerEvent(syslogMainCpu, syslogLines.length)})${postgresShare(name, syslogStoreCpu, syslogLines.length)}, sender CPU ${microsPerEvent((senderUsage.user + senderUsage.system) / 1e6, syslogLines.length)} µs/event`,
     )
+    printCommits(syslogCommitsBefore, await commitTotals(server, token), syslogLines.length, syslogSeconds)
   }
   server.child.kill('SIGTERM')
   await new Promise((resolve) => server.child.once('exit', resolve))
+}
+
+/**
+ * The store alone, in this process: the same events appended as the ingest queue appends them
+ * (batches of about 2,000, as many in flight as the store takes), then a checkpoint, which DuckDB
+ * would otherwise run later on its own; no HTTP, no parsing. What the store takes per event on
+ * this machine bounds what the server can reach, so its rate is printed beside the server's.
+ */
+async function benchStoreAlone(name: string, options: StoreOptions, events: readonly StoredEvent[]) {
+  const store = await openStore(options)
+  try {
+    const inFlight: Promise<unknown>[] = []
+    const pgBefore = postgresCpuSeconds()
+    const cpuBefore = process.cpuUsage()
+    const started = performance.now()
+    for (let start = 0; start < events.length; start += STORE_BATCH) {
+      inFlight.push(store.events.append(events.slice(start, start + STORE_BATCH)))
+      if (inFlight.length >= store.events.concurrentAppends) await inFlight.shift()
+    }
+    await Promise.all(inFlight)
+    await store.checkpoint()
+    const seconds = (performance.now() - started) / 1000
+    const cpu = process.cpuUsage(cpuBefore)
+    console.log(
+      `${name.padEnd(10)} store alone (in-process append + checkpoint, no HTTP, no parsing): ${Math.round(events.length / seconds).toLocaleString()} events/s, CPU ${microsPerEvent((cpu.user + cpu.system) / 1e6, events.length)} µs/event${postgresShare(name, postgresCpuSeconds() - pgBefore, events.length)}`,
+    )
+  } finally {
+    await store.close()
+  }
 }
 
 /** The server's own commit histogram (seconds spent writing batches, and how many). */
@@ -245,6 +282,24 @@ async function commitTotals(server: Server, token: string): Promise<{ seconds: n
     seconds: value('watchfloor_ingest_commit_seconds_sum'),
     count: value('watchfloor_ingest_commit_seconds_count'),
   }
+}
+
+/** How the server grouped a phase's events into commits, and how much of the phase it spent writing. */
+function printCommits(
+  before: { seconds: number; count: number },
+  after: { seconds: number; count: number },
+  events: number,
+  seconds: number,
+): void {
+  const count = after.count - before.count
+  console.log(
+    `${''.padEnd(10)} commits: ${count} of ${Math.round(events / Math.max(count, 1)).toLocaleString()} events on average, writing ${((100 * (after.seconds - before.seconds)) / seconds).toFixed(0)}% of the time`,
+  )
+}
+
+/** PostgreSQL's own processes' CPU per event, beside the server's (DuckDB's is inside the server). */
+function postgresShare(engine: string, cpuSeconds: number, events: number): string {
+  return engine === 'postgres' ? `, PostgreSQL CPU ${microsPerEvent(cpuSeconds, events)} µs/event` : ''
 }
 
 function microsPerEvent(cpuSeconds: number, events: number): string {
@@ -276,11 +331,32 @@ async function main(): Promise<void> {
   for (let start = 0; start + BATCH <= lines.length; start += BATCH)
     bodies.push(encoder.encode(lines.slice(start, start + BATCH).join('\n')))
 
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-'))
-  try {
-    await benchEngine('duckdb', ['--data-dir', dataDir], lines, bodies)
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true })
+  let stored: StoredEvent[] | undefined = otrfStoredEvents(lines, 'bytes')
+  if (ENGINES.includes('duckdb')) {
+    const storeDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-store-'))
+    try {
+      await benchStoreAlone('duckdb', { dataDir: storeDir }, stored)
+    } finally {
+      rmSync(storeDir, { recursive: true, force: true })
+    }
+  }
+  if (ENGINES.includes('postgres')) {
+    const scratch = await createScratchDatabase()
+    try {
+      await benchStoreAlone('postgres', { databaseUrl: scratch.url, dataDir: tmpdir() }, stored)
+    } finally {
+      await scratch.drop()
+    }
+  }
+  stored = undefined // 1.2 GB of originals: not kept while the server runs beside this process
+
+  if (ENGINES.includes('duckdb')) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-'))
+    try {
+      await benchEngine('duckdb', ['--data-dir', dataDir], lines, bodies)
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   }
   if (!ENGINES.includes('postgres')) return
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+import type { StoredEvent } from '../../src/core/event.js'
 
 export const DATA_DIR = path.resolve(
   process.env.WATCHFLOOR_TEST_DATA ?? path.join(process.cwd(), '..', 'shared', 'data'),
@@ -31,6 +32,35 @@ export function otrfWindowsLines(limit: number): string[] {
     }
   }
   return lines
+}
+
+/**
+ * OTRF lines as the event store receives them, with the typed columns a Windows parser fills.
+ * `bytes` keeps each original as UTF-8 bytes (as the ingest path hands them over), else as text.
+ */
+export function otrfStoredEvents(
+  lines: readonly string[],
+  original: 'text' | 'bytes' = 'text',
+): StoredEvent[] {
+  const receivedAt = new Date()
+  return lines.map((line) => {
+    const event = JSON.parse(line) as Record<string, unknown>
+    const time = new Date(String(event['@timestamp'] ?? ''))
+    return {
+      timestamp: Number.isNaN(time.getTime()) ? receivedAt : time,
+      receivedAt,
+      source: 'otrf',
+      dataset: 'windows',
+      eventCode: event.EventID === undefined ? null : String(event.EventID),
+      hostName: typeof event.Hostname === 'string' ? event.Hostname : null,
+      userName: null,
+      sourceIp: null,
+      destinationIp: null,
+      processName: typeof event.Image === 'string' ? event.Image : null,
+      processCommandLine: typeof event.CommandLine === 'string' ? event.CommandLine : null,
+      ...(original === 'bytes' ? { originalBytes: Buffer.from(line) } : { originalJson: line }),
+    }
+  })
 }
 
 /** A few OTRF archives hold binary or truncated lines; they are left out of the measurements. */
@@ -80,6 +110,27 @@ function cpuSecondsOf(statFile: string): number {
   } catch {
     return 0
   }
+}
+
+/**
+ * CPU seconds used so far by every PostgreSQL process on this machine (the server's backends
+ * write what the ingest path sends, and their cost per event is part of the store's), with that
+ * of backends that have exited (counted in their parent's children's times).
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      total += fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0) / CLOCK_TICKS
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total
 }
 
 /** USER_HZ: Linux reports process times in hundredths of a second on every common platform. */
