@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml'
+import { readYamlEvents } from './yaml-events.js'
 
 /**
  * A YAML value with the line it came from. Rules are read into this tree (not plain JS values) so
@@ -40,7 +41,16 @@ export interface YamlDocument {
   errors: { line: number; message: string }[]
 }
 
+/**
+ * Reads a rule file. The fast event reader takes the common case; the `yaml` package reads what it
+ * does not (tags, anchors, aliases, duplicate keys, syntax errors), for its exact error messages.
+ */
 export function parseYamlDocuments(text: string): YamlDocument[] {
+  return readYamlEvents(text) ?? parseYamlDocumentsExact(text)
+}
+
+/** The `yaml` package's reading: every error and warning of every document, with its line. */
+export function parseYamlDocumentsExact(text: string): YamlDocument[] {
   const lineCounter = new LineCounter()
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true })
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line)

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hasTestData, testDataPath } from '../../../test-support/test-data.js'
 import type { CompiledRule } from '../compile-rule.js'
 import { createDetector } from '../detector.js'
 import { type LoadedRules, loadRules } from '../load-rules.js'
+import { readYamlEvents } from '../yaml-events.js'
+import { parseYamlDocumentsExact } from '../yaml-tree.js'
 import { readEvents, readRegressionCase, rulesByRegressionPath } from './regression-cases.js'
 
 /**
@@ -16,14 +18,16 @@ const SIGMA_ROOT = testDataPath('sigma')
 const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting']
 const PLACEHOLDER_ERROR = /placeholder %([^%]+)% has no configured values/
 
-async function findInfoFiles(dir: string, out: string[] = []): Promise<string[]> {
+async function findFiles(dir: string, wanted: RegExp, out: string[] = []): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) await findInfoFiles(full, out)
-    else if (entry.name === 'info.yml') out.push(full)
+    if (entry.isDirectory()) await findFiles(full, wanted, out)
+    else if (wanted.test(entry.name)) out.push(full)
   }
   return out
 }
+
+const findInfoFiles = (dir: string) => findFiles(dir, /^info\.yml$/)
 
 describe.runIf(hasTestData('sigma'))('SigmaHQ conformance', () => {
   let loaded: LoadedRules
@@ -55,6 +59,29 @@ describe.runIf(hasTestData('sigma'))('SigmaHQ conformance', () => {
     expect(retried.errors.map((error) => error.message)).toEqual([])
     expect(retried.rules.length).toBe(files.length)
   })
+
+  it('reads every rule file with the fast YAML reader exactly as the yaml package does', async () => {
+    const files = (
+      await Promise.all(RULE_DIRS.map((dir) => findFiles(path.join(SIGMA_ROOT, dir), /\.ya?ml$/)))
+    ).flat()
+    const differing: string[] = []
+    let fast = 0
+    for (const file of files) {
+      const text = await readFile(file, 'utf8')
+      const documents = readYamlEvents(text)
+      if (documents === undefined) continue
+      fast++
+      try {
+        expect(documents).toStrictEqual(parseYamlDocumentsExact(text))
+      } catch {
+        differing.push(file)
+      }
+    }
+    console.log(`fast YAML reader: ${fast} of ${files.length} rule files, ${differing.length} differing`)
+    expect(differing).toEqual([])
+    // Nearly every file must take the fast path, or loading the rule set slows down unnoticed.
+    expect(fast).toBeGreaterThan(files.length * 0.99)
+  }, 60_000)
 
   it('reaches the match count of every regression case', async () => {
     const detector = createDetector(loaded.rules)
