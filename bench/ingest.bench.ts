@@ -25,6 +25,8 @@ const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000)
 /** `duckdb` or `postgres` alone runs one engine (a quicker run while tuning one path). */
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
 const BATCH = 1_000
+/** As many as over HTTP: a short burst after HTTP's would measure HTTP's checkpoints, not syslog. */
+const SYSLOG_EVENTS = Number(process.env.BENCH_SYSLOG_EVENTS ?? TOTAL_EVENTS)
 const CONCURRENCY = Number(process.env.BENCH_SENDERS ?? 8)
 /** Events per append in the store-alone pass: about what the server's commits hold under load. */
 const STORE_BATCH = 2_000
@@ -222,7 +224,7 @@ async function benchEngine(
   printCommits(commitsBefore, commits, events, seconds)
   const port = await syslogPortOf(server)
   if (port) {
-    const syslogLines = lines.slice(0, 100_000)
+    const syslogLines = lines.slice(0, SYSLOG_EVENTS)
     const blocks = syslogBlocks(syslogLines)
     cpu = processCpuSeconds(pid)
     mainCpu = mainThreadCpuSeconds(pid)
