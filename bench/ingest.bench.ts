@@ -25,6 +25,8 @@ const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000)
 /** `duckdb` or `postgres` alone runs one engine (a quicker run while tuning one path). */
 const ENGINES = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',')
 const BATCH = 1_000
+/** `store`, `http`, `syslog`: the passes to run (all by default; one alone while tuning it). */
+const INPUTS = (process.env.BENCH_INPUTS ?? 'store,http,syslog').split(',')
 /** As many as over HTTP: a short burst after HTTP's would measure HTTP's checkpoints, not syslog. */
 const SYSLOG_EVENTS = Number(process.env.BENCH_SYSLOG_EVENTS ?? TOTAL_EVENTS)
 const CONCURRENCY = Number(process.env.BENCH_SENDERS ?? 8)
@@ -204,11 +206,24 @@ async function benchEngine(
   const server = await startServer(args, {})
   const token = await engineerToken(server)
   await driveHttp(server, token, bodies.slice(0, 20)) // warm-up (JIT, first partitions)
+  if (INPUTS.includes('http')) await benchHttp(name, server, token, bodies)
+  const port = await syslogPortOf(server)
+  if (port && INPUTS.includes('syslog')) await benchSyslog(name, server, token, port, lines)
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => server.child.once('exit', resolve))
+}
+
+async function benchHttp(
+  name: string,
+  server: Server,
+  token: string,
+  bodies: Uint8Array<ArrayBuffer>[],
+): Promise<void> {
   const pid = server.child.pid!
   const commitsBefore = await commitTotals(server, token)
-  let cpu = processCpuSeconds(pid)
-  let mainCpu = mainThreadCpuSeconds(pid)
-  let storeCpu = postgresCpuSeconds()
+  const cpu = processCpuSeconds(pid)
+  const mainCpu = mainThreadCpuSeconds(pid)
+  const storeCpu = postgresCpuSeconds()
   const clientCpu = process.cpuUsage()
   const { seconds, latencies } = await driveHttp(server, token, bodies)
   const httpStoreCpu = postgresCpuSeconds() - storeCpu
@@ -222,27 +237,32 @@ async function benchEngine(
     `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)})${postgresShare(name, httpStoreCpu, events)}, sender CPU ${microsPerEvent((clientUsage.user + clientUsage.system) / 1e6, events)} µs/event, server peak RSS ${rss.toFixed(0)} MiB`,
   )
   printCommits(commitsBefore, commits, events, seconds)
-  const port = await syslogPortOf(server)
-  if (port) {
-    const syslogLines = lines.slice(0, SYSLOG_EVENTS)
-    const blocks = syslogBlocks(syslogLines)
-    cpu = processCpuSeconds(pid)
-    mainCpu = mainThreadCpuSeconds(pid)
-    const syslogCommitsBefore = await commitTotals(server, token)
-    storeCpu = postgresCpuSeconds()
-    const senderCpu = process.cpuUsage()
-    const syslogSeconds = await driveSyslog(server, token, port, blocks, syslogLines.length)
-    const senderUsage = process.cpuUsage(senderCpu)
-    const syslogCpu = processCpuSeconds(pid) - cpu
-    const syslogMainCpu = mainThreadCpuSeconds(pid) - mainCpu
-    const syslogStoreCpu = postgresCpuSeconds() - storeCpu
-    console.log(
-      `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s, server CPU ${microsPerEvent(syslogCpu, syslogLines.length)} µs/event (main thread ${microsPerEvent(syslogMainCpu, syslogLines.length)})${postgresShare(name, syslogStoreCpu, syslogLines.length)}, sender CPU ${microsPerEvent((senderUsage.user + senderUsage.system) / 1e6, syslogLines.length)} µs/event`,
-    )
-    printCommits(syslogCommitsBefore, await commitTotals(server, token), syslogLines.length, syslogSeconds)
-  }
-  server.child.kill('SIGTERM')
-  await new Promise((resolve) => server.child.once('exit', resolve))
+}
+
+async function benchSyslog(
+  name: string,
+  server: Server,
+  token: string,
+  port: number,
+  lines: string[],
+): Promise<void> {
+  const pid = server.child.pid!
+  const syslogLines = lines.slice(0, SYSLOG_EVENTS)
+  const blocks = syslogBlocks(syslogLines)
+  const cpu = processCpuSeconds(pid)
+  const mainCpu = mainThreadCpuSeconds(pid)
+  const syslogCommitsBefore = await commitTotals(server, token)
+  const storeCpu = postgresCpuSeconds()
+  const senderCpu = process.cpuUsage()
+  const syslogSeconds = await driveSyslog(server, token, port, blocks, syslogLines.length)
+  const senderUsage = process.cpuUsage(senderCpu)
+  const syslogCpu = processCpuSeconds(pid) - cpu
+  const syslogMainCpu = mainThreadCpuSeconds(pid) - mainCpu
+  const syslogStoreCpu = postgresCpuSeconds() - storeCpu
+  console.log(
+    `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s, server CPU ${microsPerEvent(syslogCpu, syslogLines.length)} µs/event (main thread ${microsPerEvent(syslogMainCpu, syslogLines.length)})${postgresShare(name, syslogStoreCpu, syslogLines.length)}, sender CPU ${microsPerEvent((senderUsage.user + senderUsage.system) / 1e6, syslogLines.length)} µs/event`,
+  )
+  printCommits(syslogCommitsBefore, await commitTotals(server, token), syslogLines.length, syslogSeconds)
 }
 
 /**
@@ -333,8 +353,10 @@ async function main(): Promise<void> {
   for (let start = 0; start + BATCH <= lines.length; start += BATCH)
     bodies.push(encoder.encode(lines.slice(start, start + BATCH).join('\n')))
 
-  let stored: StoredEvent[] | undefined = otrfStoredEvents(lines, 'bytes')
-  if (ENGINES.includes('duckdb')) {
+  let stored: StoredEvent[] | undefined = INPUTS.includes('store')
+    ? otrfStoredEvents(lines, 'bytes')
+    : undefined
+  if (stored && ENGINES.includes('duckdb')) {
     const storeDir = mkdtempSync(path.join(tmpdir(), 'wf-bench-store-'))
     try {
       await benchStoreAlone('duckdb', { dataDir: storeDir }, stored)
@@ -342,7 +364,7 @@ async function main(): Promise<void> {
       rmSync(storeDir, { recursive: true, force: true })
     }
   }
-  if (ENGINES.includes('postgres')) {
+  if (stored && ENGINES.includes('postgres')) {
     const scratch = await createScratchDatabase()
     try {
       await benchStoreAlone('postgres', { databaseUrl: scratch.url, dataDir: tmpdir() }, stored)
