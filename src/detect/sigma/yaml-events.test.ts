@@ -65,11 +65,10 @@ const plain: Record<string, string> = {
     'logsource: {product: windows}',
     '--- # a comment',
     'detection: {condition: x}',
-    '...',
   ].join('\n'),
   'comments only': '# just a comment\n',
   'CRLF line endings': 'title: t\r\ndetection:\r\n  sel:\r\n    - a\r\n    - "b"\r\n  condition: sel\r\n',
-  'empty sequence items and nested sequences': '- \n- - a\n  - b\n-\n  k: v\n',
+  'nested sequences and an empty map value': '- - a\n  - b\n-\n  k: v\n  empty:\n  comment: # c\n',
 }
 
 const needsExact: Record<string, string> = {
@@ -81,6 +80,10 @@ const needsExact: Record<string, string> = {
   'a nested compact map': 'a: b: c\n',
   'a tab indent': 'a:\n\tb: c\n',
   'an empty document after ---': 'a: 1\n---\n# nothing\n---\nb: 2\n',
+  'an empty key': 'a: 1\n: 2\n',
+  'an empty sequence item': 'a:\n  - x\n  - # nothing\n  - y\n',
+  'a document end marker': '...\ntitle: t\n',
+  'a carriage return alone': 'title: t\n\r id: 1\n',
 }
 
 describe('readYamlEvents', () => {

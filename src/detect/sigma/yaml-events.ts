@@ -20,12 +20,17 @@ import type { YamlDocument, YamlEntry, YamlScalar, YamlValue } from './yaml-tree
  * turned straight into the YamlValue tree. It is about twice as fast as the `yaml` package's
  * document model, which is most of the time of loading the SigmaHQ rule set.
  *
- * It only takes the plain case: well-formed YAML without tags, anchors, aliases or duplicate keys.
- * Anything else returns `undefined` and the caller reads the file with the `yaml` package, whose
- * per-document errors and warnings are the reference; a test checks that both readers give the
- * same tree, line for line, on every SigmaHQ rule file.
+ * It only takes the plain case: well-formed YAML without tags, anchors, aliases, duplicate keys,
+ * empty keys or items, `...` markers or lone carriage returns. Anything else returns `undefined`
+ * and the caller reads the file with the `yaml` package, whose per-document errors and warnings
+ * are the reference. Tests check that both readers give the same tree, line for line, on every
+ * SigmaHQ rule file; a differential fuzz of mutated rule files (150,000 cases) found no other
+ * difference.
  */
 export function readYamlEvents(text: string): YamlDocument[] | undefined {
+  // The readers disagree on documents around a `...` end marker, and on a CR alone as a line
+  // break (js-yaml takes it as one, the yaml package does not): rules have neither.
+  if (DOCUMENT_END.test(text) || LONE_CR.test(text)) return undefined
   let events: Event[]
   try {
     events = parseEvents(text, { maxDepth: 100 })
@@ -41,6 +46,9 @@ export function readYamlEvents(text: string): YamlDocument[] | undefined {
     throw error
   }
 }
+
+const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n#]|$)/m
+const LONE_CR = /\r(?!\n)/
 
 /** Thrown inside the reader when the file needs the `yaml` package's reading. */
 class NotPlain extends Error {}
@@ -77,8 +85,12 @@ class EventReader {
     if (this.events[this.index++]?.type !== EVENT_POP) throw new NotPlain()
   }
 
-  /** `nearLine` stands for an empty scalar's line (it has no offset): its key's, for `key:`. */
-  private node(nearLine: number): YamlValue {
+  /**
+   * `nearLine` is the line of an empty map value (`key:`), which has no offset of its own: its
+   * key's. Other empty nodes (an empty key, `- ` with nothing after it) are left to the `yaml`
+   * package, which places them differently and rejects some of them.
+   */
+  private node(nearLine: number | undefined): YamlValue {
     const event = this.events[this.index++]
     if (event === undefined) throw new NotPlain()
     switch (event.type) {
@@ -89,7 +101,7 @@ class EventReader {
         const entries: YamlEntry[] = []
         const seen = new Set<string>()
         while (this.events[this.index]?.type !== EVENT_POP) {
-          const key = this.node(nearLine)
+          const key = this.node(undefined)
           if (key.kind !== 'scalar') throw new NotPlain()
           const name = String(key.value)
           if (seen.has(name)) throw new NotPlain()
@@ -103,7 +115,7 @@ class EventReader {
         if (event.tagStart !== -1 || event.anchorStart !== -1) throw new NotPlain()
         const line = this.lines.lineOf(event.start)
         const items: YamlValue[] = []
-        while (this.events[this.index]?.type !== EVENT_POP) items.push(this.node(line))
+        while (this.events[this.index]?.type !== EVENT_POP) items.push(this.node(undefined))
         this.index++
         return { kind: 'seq', line, items }
       }
@@ -114,10 +126,14 @@ class EventReader {
     }
   }
 
-  private scalar(event: ScalarEvent, nearLine: number): YamlScalar {
+  private scalar(event: ScalarEvent, nearLine: number | undefined): YamlScalar {
     if (event.tagStart !== -1 || event.anchorStart !== -1) throw new NotPlain()
-    const value = event.valueStart === -1 ? '' : getScalarValue(this.text, event)
-    const line = event.valueStart === -1 ? nearLine : this.lines.lineOf(scalarStart(this.text, event))
+    if (event.valueStart === -1) {
+      if (nearLine === undefined) throw new NotPlain()
+      return { kind: 'scalar', line: nearLine, value: null, text: '' }
+    }
+    const value = getScalarValue(this.text, event)
+    const line = this.lines.lineOf(scalarStart(this.text, event))
     if (event.style !== SCALAR_STYLE_PLAIN) return { kind: 'scalar', line, value, text: value }
     return { kind: 'scalar', line, value: resolvePlain(value), text: value }
   }
