@@ -17,14 +17,15 @@ import type { YamlDocument, YamlEntry, YamlScalar, YamlValue } from './yaml-tree
 
 /**
  * The fast reader of rule files: js-yaml's event stream (offsets into the text, no node objects)
- * turned straight into the YamlValue tree. It is about twice as fast as the `yaml` package's
- * document model, which is most of the time of loading the SigmaHQ rule set.
+ * turned straight into the YamlValue tree. It reads the SigmaHQ rule files about five times as fast
+ * as the `yaml` package's document model (0.5 s against 2.7-3.0 s), which was most of the time of
+ * loading the rule set.
  *
  * It only takes the plain case: well-formed YAML without tags, anchors, aliases, duplicate keys,
  * empty keys or items, `...` markers or lone carriage returns. Anything else returns `undefined`
  * and the caller reads the file with the `yaml` package, whose per-document errors and warnings
  * are the reference. Tests check that both readers give the same tree, line for line, on every
- * SigmaHQ rule file; a differential fuzz of mutated rule files (150,000 cases) found no other
+ * SigmaHQ rule file; a differential fuzz of mutated rule files (175,000 cases) found no other
  * difference.
  */
 export function readYamlEvents(text: string): YamlDocument[] | undefined {
