@@ -153,6 +153,28 @@ describe('log-source routing', () => {
     expect(ids({ ...base, EventType: 'DeleteKey' })).toEqual([])
   })
 
+  it('runs a rule for every Windows event once beside the registry split, on either side of it', () => {
+    const anyWindows = `title: Mimikatz keyword
+id: 10000000-0000-4000-8000-000000000006
+logsource:
+  product: windows
+detection:
+  keywords:
+    - 'sekurlsa::'
+  condition: keywords
+`
+    const both = createDetector(rules(registryAdd, anyWindows))
+    const titles = (event: Record<string, unknown>) => both.match(event).map((match) => match.title)
+    const base = {
+      Channel: SYSMON,
+      EventID: 12,
+      TargetObject: 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\sekurlsa::x',
+    }
+    expect(titles({ ...base, EventType: 'CreateKey' }).sort()).toEqual(['Key created', 'Mimikatz keyword'])
+    expect(titles({ ...base, EventType: 'DeleteKey' })).toEqual(['Mimikatz keyword'])
+    expect(titles({ ...base, EventType: 'SetValue' })).toEqual(['Mimikatz keyword'])
+  })
+
   it('leaves rules of unmapped log sources out unless the caller names the source', () => {
     expect(detector.unmappedRules.map((rule) => rule.title)).toEqual(['Linux shell'])
     expect(ids({ Image: '/usr/bin/bash' })).toEqual([])

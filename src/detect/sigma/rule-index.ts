@@ -160,13 +160,13 @@ export class RuleIndex {
 
   private buildBucket(channel: string | undefined, eventId: string | undefined): Bucket {
     const plain = new Map<Map<number, FieldRef> | undefined, Set<CompiledRule>>()
-    const groups: Bucket['groups'] = []
+    const conditional: PreparedSource[] = []
     for (const source of this.sources) {
       if (source.rules.length === 0) continue
       if (source.channels !== undefined && (channel === undefined || !source.channels.has(channel))) continue
       if (source.eventIds !== undefined && (eventId === undefined || !source.eventIds.has(eventId))) continue
       if (source.extra !== undefined) {
-        groups.push({ when: source.extra, group: this.sharedGroup(source.rules, source.fieldMap) })
+        conditional.push(source)
         continue
       }
       const key =
@@ -176,12 +176,26 @@ export class RuleIndex {
       plain.set(key, set)
     }
     // A rule reached both without and with a field mapping is evaluated once, without it.
-    const seen = new Set<CompiledRule>()
     const ordered = [...plain].sort(([a], [b]) => (a === undefined ? -1 : b === undefined ? 1 : 0))
+    const evaluatedWith = new Map<CompiledRule, Map<number, FieldRef> | undefined>()
     const fixed = ordered.map(([fieldMap, set]) => {
-      const rules = [...set].filter((rule) => !seen.has(rule))
-      for (const rule of rules) seen.add(rule)
+      const rules = [...set].filter((rule) => !evaluatedWith.has(rule))
+      for (const rule of rules) evaluatedWith.set(rule, fieldMap)
       return { when: undefined, group: this.sharedGroup(rules, fieldMap) }
+    })
+    // A conditional source (the registry split by EventType) also lists the rules of every source
+    // it narrows (`product: windows` alone): those the plain groups already evaluate, without a
+    // field mapping or with the same one, are left out, or each such event would run them (and
+    // scan its every value for their keywords) once per group.
+    const groups = conditional.flatMap((source) => {
+      const rules = source.rules.filter((rule) => {
+        if (!evaluatedWith.has(rule)) return true
+        const fieldMap = evaluatedWith.get(rule)
+        return fieldMap !== undefined && !sameFieldMap(fieldMap, source.fieldMap)
+      })
+      return rules.length === 0
+        ? []
+        : [{ when: source.extra, group: this.sharedGroup(rules, source.fieldMap) }]
     })
     return { groups: [...fixed.filter(({ group }) => group.rules.length > 0), ...groups] }
   }
