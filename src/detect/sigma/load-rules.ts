@@ -41,8 +41,7 @@ export async function loadRules(paths: string[], options: LoadRulesOptions = {})
     try {
       await collectFiles(entry, extensions, files)
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
-      errors.push(new RuleLoadError({ file: entry }, `cannot read: ${reason}`, 'sigma_rule_unreadable'))
+      errors.push(unreadable(entry, error))
     }
   }
   const documents: SigmaDocument[] = []
@@ -54,8 +53,7 @@ export async function loadRules(paths: string[], options: LoadRulesOptions = {})
       try {
         text = readFileSync(file, 'utf8')
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error)
-        errors.push(new RuleLoadError({ file }, `cannot read: ${reason}`, 'sigma_rule_unreadable'))
+        errors.push(unreadable(file, error))
         continue
       }
       const parsed = parseRuleFile(text, file)
@@ -169,6 +167,11 @@ export function compileDocuments(
     return true
   })
   return { rules, correlations: validCorrelations, filters, errors }
+}
+
+function unreadable(file: string, error: unknown): RuleLoadError {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new RuleLoadError({ file }, `cannot read: ${reason}`, 'sigma_rule_unreadable')
 }
 
 async function collectFiles(entry: string, extensions: string[], out: string[]): Promise<void> {

@@ -1,5 +1,4 @@
 import {
-  EVENT_ALIAS,
   EVENT_DOCUMENT,
   EVENT_MAPPING,
   EVENT_POP,
@@ -70,14 +69,11 @@ class EventReader {
       if (event.type !== EVENT_DOCUMENT) throw new NotPlain()
       const root = this.node(1)
       this.expectPop()
-      if (root.kind === 'scalar' && root.value === null && root.text === '') {
-        // The `yaml` package reads an empty document after `---` as a null at the marker's line,
-        // which the events do not place: leave those files to it.
-        if (event.explicitStart) throw new NotPlain()
-        documents.push({ line: root.line, root: undefined, errors: [] })
-      } else {
-        documents.push({ line: root.line, root, errors: [] })
-      }
+      const empty = root.kind === 'scalar' && root.value === null && root.text === ''
+      // The `yaml` package reads an empty document after `---` as a null at the marker's line,
+      // which the events do not place: leave those files to it.
+      if (empty && event.explicitStart) throw new NotPlain()
+      documents.push({ line: root.line, root: empty ? undefined : root, errors: [] })
     }
     return documents
   }
@@ -120,9 +116,8 @@ class EventReader {
         this.index++
         return { kind: 'seq', line, items }
       }
-      case EVENT_ALIAS:
-        throw new NotPlain()
       default:
+        // An alias, or a stray event: the `yaml` package says what is wrong with it.
         throw new NotPlain()
     }
   }
