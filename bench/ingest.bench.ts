@@ -213,30 +213,37 @@ async function benchEngine(
   await new Promise((resolve) => server.child.once('exit', resolve))
 }
 
+/** CPU used from now on by the server (all threads, main thread), by PostgreSQL and by this sender. */
+function startCpuMeter(engine: string, pid: number): (events: number) => string {
+  const server = processCpuSeconds(pid)
+  const main = mainThreadCpuSeconds(pid)
+  const store = postgresCpuSeconds()
+  const sender = process.cpuUsage()
+  return (events) => {
+    const storeCpu = postgresCpuSeconds() - store
+    const senderUsage = process.cpuUsage(sender)
+    const serverCpu = processCpuSeconds(pid) - server
+    const mainCpu = mainThreadCpuSeconds(pid) - main
+    return `server CPU ${microsPerEvent(serverCpu, events)} µs/event (main thread ${microsPerEvent(mainCpu, events)})${postgresShare(engine, storeCpu, events)}, sender CPU ${microsPerEvent((senderUsage.user + senderUsage.system) / 1e6, events)} µs/event`
+  }
+}
+
 async function benchHttp(
   name: string,
   server: Server,
   token: string,
   bodies: Uint8Array<ArrayBuffer>[],
 ): Promise<void> {
-  const pid = server.child.pid!
   const commitsBefore = await commitTotals(server, token)
-  const cpu = processCpuSeconds(pid)
-  const mainCpu = mainThreadCpuSeconds(pid)
-  const storeCpu = postgresCpuSeconds()
-  const clientCpu = process.cpuUsage()
+  const cpu = startCpuMeter(name, server.child.pid!)
   const { seconds, latencies } = await driveHttp(server, token, bodies)
-  const httpStoreCpu = postgresCpuSeconds() - storeCpu
-  const clientUsage = process.cpuUsage(clientCpu)
   const events = bodies.length * BATCH
-  const httpCpu = processCpuSeconds(pid) - cpu
-  const httpMainCpu = mainThreadCpuSeconds(pid) - mainCpu
-  const rss = peakRssMiB(pid)
-  const commits = await commitTotals(server, token)
+  const usage = cpu(events)
+  const rss = peakRssMiB(server.child.pid!)
   console.log(
-    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, server CPU ${microsPerEvent(httpCpu, events)} µs/event (main thread ${microsPerEvent(httpMainCpu, events)})${postgresShare(name, httpStoreCpu, events)}, sender CPU ${microsPerEvent((clientUsage.user + clientUsage.system) / 1e6, events)} µs/event, server peak RSS ${rss.toFixed(0)} MiB`,
+    `${name.padEnd(10)} HTTP NDJSON: ${Math.round(events / seconds).toLocaleString()} events/s sustained (${events.toLocaleString()} events in ${seconds.toFixed(1)} s), ack latency p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms per ${BATCH}-event request, ${usage}, server peak RSS ${rss.toFixed(0)} MiB`,
   )
-  printCommits(commitsBefore, commits, events, seconds)
+  printCommits(commitsBefore, await commitTotals(server, token), events, seconds)
 }
 
 async function benchSyslog(
@@ -246,23 +253,16 @@ async function benchSyslog(
   port: number,
   lines: string[],
 ): Promise<void> {
-  const pid = server.child.pid!
   const syslogLines = lines.slice(0, SYSLOG_EVENTS)
   const blocks = syslogBlocks(syslogLines)
-  const cpu = processCpuSeconds(pid)
-  const mainCpu = mainThreadCpuSeconds(pid)
-  const syslogCommitsBefore = await commitTotals(server, token)
-  const storeCpu = postgresCpuSeconds()
-  const senderCpu = process.cpuUsage()
-  const syslogSeconds = await driveSyslog(server, token, port, blocks, syslogLines.length)
-  const senderUsage = process.cpuUsage(senderCpu)
-  const syslogCpu = processCpuSeconds(pid) - cpu
-  const syslogMainCpu = mainThreadCpuSeconds(pid) - mainCpu
-  const syslogStoreCpu = postgresCpuSeconds() - storeCpu
+  const commitsBefore = await commitTotals(server, token)
+  const cpu = startCpuMeter(name, server.child.pid!)
+  const seconds = await driveSyslog(server, token, port, blocks, syslogLines.length)
+  const usage = cpu(syslogLines.length)
   console.log(
-    `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / syslogSeconds).toLocaleString()} events/s, server CPU ${microsPerEvent(syslogCpu, syslogLines.length)} µs/event (main thread ${microsPerEvent(syslogMainCpu, syslogLines.length)})${postgresShare(name, syslogStoreCpu, syslogLines.length)}, sender CPU ${microsPerEvent((senderUsage.user + senderUsage.system) / 1e6, syslogLines.length)} µs/event`,
+    `${name.padEnd(10)} syslog TCP: ${Math.round(syslogLines.length / seconds).toLocaleString()} events/s, ${usage}`,
   )
-  printCommits(syslogCommitsBefore, await commitTotals(server, token), syslogLines.length, syslogSeconds)
+  printCommits(commitsBefore, await commitTotals(server, token), syslogLines.length, seconds)
 }
 
 /**
