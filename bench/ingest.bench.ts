@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -110,6 +111,8 @@ async function driveHttp(
   bodies: Uint8Array<ArrayBuffer>[],
 ): Promise<{ seconds: number; latencies: number[] }> {
   const latencies: number[] = []
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+  const url = new URL('/api/v1/ingest/bench', server.url)
   let next = 0
   const started = performance.now()
   const worker = async () => {
@@ -117,22 +120,60 @@ async function driveHttp(
       const body = bodies[next++]!
       const sent = performance.now()
       for (;;) {
-        const response = await fetch(`${server.url}/api/v1/ingest/bench`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-          body,
-        })
-        const answer = await response.text()
-        if (response.status === 200) break
-        if (response.status !== 429)
-          throw new Error(`ingest answered ${response.status}: ${answer.slice(0, 300)}`)
+        const { status, answer } = await postBody(url, agent, token, body)
+        if (status === 200) break
+        if (status !== 429) throw new Error(`ingest answered ${status}: ${answer.slice(0, 300)}`)
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       latencies.push(performance.now() - sent)
     }
   }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  try {
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  } finally {
+    agent.destroy()
+  }
   return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) }
+}
+
+/**
+ * One NDJSON body, written to the socket as one buffer with `node:http`. The sender runs on the
+ * server's two cores, so its CPU is taken from the server: through `fetch` (undici), which streams
+ * a body in chunks, the sender used 9.4–10.7 µs of CPU per event, against 4.0–4.5 µs this way
+ * (200,000 OTRF events, interleaved runs), and the server took 5–13% more events per second.
+ * A shipper (Vector, Fluent Bit) writes its buffer to the socket in the same way.
+ */
+function postBody(
+  url: URL,
+  agent: Agent,
+  token: string,
+  body: Uint8Array,
+): Promise<{ status: number; answer: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/x-ndjson',
+          'content-length': body.length,
+        },
+      },
+      (response) => {
+        let answer = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          answer += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, answer }))
+        response.on('error', reject)
+      },
+    )
+    request.on('error', reject)
+    request.end(body)
+  })
 }
 
 async function countEvents(server: Server, token: string, source: string): Promise<number> {
