@@ -161,7 +161,7 @@ export class AlertsService {
   }
 
   async events(id: number, limit = 100) {
-    return this.store.db
+    const rows = await this.store.db
       .selectFrom('alert_events')
       .innerJoin('events', 'events.seq', 'alert_events.event_seq')
       .select([
@@ -171,11 +171,17 @@ export class AlertsService {
         'events.host_name',
         'events.user_name',
         'events.original',
+        'events.original_segment',
+        'events.original_block',
+        'events.original_offset',
+        'events.original_length',
       ])
       .where('alert_events.alert_id', '=', id)
       .orderBy('events.seq')
       .limit(limit)
       .execute()
+    await this.store.events.loadOriginals(rows)
+    return rows.map(({ original_segment, original_block, original_offset, original_length, ...row }) => row)
   }
 
   /** Applies one change to many alerts (or one): status with resolution, assignment, comment. */

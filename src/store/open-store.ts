@@ -10,6 +10,7 @@ import { duckdbSchemaDialect } from './ddl/duckdb.js'
 import { postgresSchemaDialect } from './ddl/postgres.js'
 import { DuckDBDialect } from './duckdb/duckdb-dialect.js'
 import { duckdbEventStore } from './events/duckdb.js'
+import { OriginalsJournal } from './events/originals-journal.js'
 import { postgresEventStore } from './events/postgres.js'
 import { duckdbLocks, postgresLocks } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -66,7 +67,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * them. From 1.2 on, `original` is ZSTD-compressed (see the events table). Measured on 150,000
  * OTRF Windows events: 491 MiB → 6 MiB on disk, append + checkpoint 27 → 19 µs of CPU per event,
  * a range of 1,000 events read in 6 instead of 17 ms. A file created by an older Watchfloor keeps
- * its format (DuckDB reads it as before, without the compression).
+ * its format (DuckDB reads it as before, without the compression). Since migration 022 a store
+ * with a data folder keeps originals in its journal instead (events/originals-journal.ts); the
+ * column still holds those of an in-memory store and of events stored before.
  */
 const DUCKDB_STORAGE_VERSION = 'v1.2.0'
 
@@ -102,11 +105,14 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
   setup.closeSync()
   const dialect = new DuckDBDialect(instance)
   const db = new Kysely<Database>({ dialect })
+  // Originals go to a journal beside the database file (see originals-journal.ts); an in-memory
+  // database keeps them in its column.
+  const journal = file === ':memory:' ? undefined : await openJournal(`${file}.originals`, db)
   return {
     engine: 'duckdb',
     db,
     ddl: duckdbSchemaDialect,
-    events: duckdbEventStore(db, dialect.driver),
+    events: duckdbEventStore(db, dialect.driver, journal),
     locks: duckdbLocks,
     outbox: duckdbOutboxStore(db),
     transaction: (work) => db.transaction().execute(work),
@@ -116,7 +122,23 @@ async function openDuckDB(options: StoreOptions): Promise<Store> {
     async checkpoint() {
       await sql`CHECKPOINT`.execute(db)
     },
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy()
+      await journal?.close()
+    },
+  }
+}
+
+async function openJournal(dir: string, db: Kysely<Database>): Promise<OriginalsJournal> {
+  try {
+    return await OriginalsJournal.open(dir)
+  } catch (error) {
+    await db.destroy()
+    const message = error instanceof Error ? error.message : String(error)
+    throw new OperationalError(
+      'database_unavailable',
+      `cannot open the events' originals journal ${dir}: ${message}`,
+    )
   }
 }
 

@@ -20,6 +20,14 @@ export interface EventsTable {
   original: Json
   /** The input envelope's metadata (HEC sourcetype, bulk _id …): a flat object of strings, or null. */
   labels: Json | null
+  /**
+   * The embedded store's place of the original in its originals journal (segment, block, bytes
+   * in the block), when `original` does not hold it; null otherwise (see originals-journal.ts).
+   */
+  original_segment: number | null
+  original_block: number | null
+  original_offset: number | null
+  original_length: number | null
 }
 
 export type Role = 'viewer' | 'analyst' | 'engineer' | 'admin'

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -11,15 +11,24 @@ import { parsedOriginal } from './events/common.js'
 import { migrateToLatest } from './migrate.js'
 import { openStore } from './open-store.js'
 
-for (const engine of ENGINES) {
-  describe(`${engine}: store`, () => {
+/** Each engine; DuckDB also with a data folder, where originals go to the originals journal. */
+const VARIANTS = [
+  ...ENGINES.map((engine) => ({ engine, name: engine, journal: false })),
+  { engine: 'duckdb' as const, name: 'duckdb with a data folder', journal: true },
+]
+
+for (const { engine, name, journal } of VARIANTS) {
+  describe(`${name}: store`, () => {
     let ctx: TestStore
+    let dataDir: string | undefined
 
     beforeEach(async () => {
-      ctx = await openTestStore(engine)
+      dataDir = journal ? mkdtempSync(path.join(tmpdir(), 'watchfloor-store-')) : undefined
+      ctx = await openTestStore(engine, { dataDir })
     })
     afterEach(async () => {
       await ctx?.close()
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true })
     })
 
     it('applies migrations once and is ready', async () => {
@@ -95,8 +104,10 @@ for (const engine of ENGINES) {
       })
       expect(events.map((event) => event.originalJson)).toEqual([undefined, undefined, undefined])
       const seqs = await ctx.store.events.append(events)
-      const { rows } = await sql<{ original: string }>`
-        SELECT CAST(original AS VARCHAR) AS original FROM events ORDER BY seq`.execute(ctx.store.db)
+      const { rows } = journal
+        ? { rows: await ctx.store.events.readAfter(0, 3, { parse: false }) }
+        : await sql<{ original: string }>`
+            SELECT CAST(original AS VARCHAR) AS original FROM events ORDER BY seq`.execute(ctx.store.db)
       // PostgreSQL text cannot hold NUL: there it becomes U+FFFD, as for text held as a string.
       const nul = engine === 'postgres' ? '\ufffd' : '\u0000'
       expect(rows.map((row) => row.original)).toEqual([texts[0], texts[1], texts[2]!.replace('\u0000', nul)])
@@ -213,23 +224,58 @@ describe('duckdb: embedded database settings', () => {
 })
 
 describe('duckdb: event storage', () => {
-  it('creates files in a storage format with ZSTD and compresses originals with it at checkpoint', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'watchfloor-zstd-'))
+  it('keeps originals in a compressed journal beside the file, and reads them after a restart', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'watchfloor-journal-'))
+    const events = Array.from({ length: 3_000 }, (_, index) =>
+      buildEvent({
+        original: { EventID: 4688, n: index, CommandLine: `cmd.exe /c echo ${'x'.repeat(2_000)}` },
+      }),
+    )
+    try {
+      const first = await openStore({ dataDir })
+      await first.events.append(events.slice(0, 2_000))
+      await first.close()
+      const journal = path.join(dataDir, 'watchfloor.duckdb.originals')
+      const journalBytes = readdirSync(journal).reduce(
+        (total, name) => total + statSync(path.join(journal, name)).size,
+        0,
+      )
+      const rawBytes = events
+        .slice(0, 2_000)
+        .reduce((total, event) => total + JSON.stringify(event.original).length, 0)
+      expect(journalBytes).toBeLessThan(rawBytes / 10)
+
+      const store = await openStore({ dataDir })
+      try {
+        await store.events.append(events.slice(2_000))
+        const read = await store.events.readAfter(0, 3_000)
+        expect(read.map((row) => (row.original as { n: number }).n)).toEqual(events.map((_, index) => index))
+        expect(read[2_500]!.original).toEqual(events[2_500]!.original)
+        const { rows } = await sql<{ original: string }>`
+          SELECT DISTINCT original FROM events`.execute(store.db)
+        expect(rows).toEqual([{ original: '' }])
+      } finally {
+        await store.close()
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('reads originals kept in the column, as an earlier build stored them, beside journaled ones', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'watchfloor-mixed-'))
     const store = await openStore({ dataDir })
     try {
-      const events = Array.from({ length: 3_000 }, (_, index) =>
-        buildEvent({
-          original: { EventID: 4688, n: index, CommandLine: `cmd.exe /c echo ${'x'.repeat(2_000)}` },
-        }),
-      )
-      await store.events.append(events)
-      await store.checkpoint()
-      const { rows } = await sql<{ compression: string }>`
-        SELECT DISTINCT compression FROM pragma_storage_info('events') WHERE column_name = 'original'
-          AND segment_type = 'VARCHAR'`.execute(store.db)
-      expect(rows).toEqual([{ compression: 'ZSTD' }])
-      const read = await store.events.readAfter(0, 3_000)
-      expect(read.map((row) => (row.original as { n: number }).n)).toEqual(events.map((_, index) => index))
+      const [journaled] = await store.events.append([
+        buildEvent({ original: { EventID: 1, kept: 'journal' } }),
+      ])
+      await sql`INSERT INTO events (seq, event_time, received_at, source, original)
+        VALUES (${journaled! + 1}, now(), now(), 'old', '{"EventID":2,"kept":"column"}')`.execute(store.db)
+      const read = await store.events.readAfter(0, 10)
+      expect(read.map((row) => row.original)).toEqual([
+        { EventID: 1, kept: 'journal' },
+        { EventID: 2, kept: 'column' },
+      ])
     } finally {
       await store.close()
       rmSync(dataDir, { recursive: true, force: true })

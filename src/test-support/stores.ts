@@ -18,7 +18,10 @@ export interface TestStore {
   close(): Promise<void>
 }
 
-export async function openTestStore(engine: Engine, options: { dataDir?: string } = {}): Promise<TestStore> {
+export async function openTestStore(
+  engine: Engine,
+  options: { dataDir?: string | undefined } = {},
+): Promise<TestStore> {
   if (engine === 'duckdb') {
     const store = await openStore({
       dataDir: options.dataDir ?? '',

@@ -7,7 +7,8 @@ import type { SchemaDialect } from './schema-dialect.js'
  * skipping DuckDB's JSON validation makes appends about a third faster. JSON functions still
  * apply (`original::JSON`); the event store parses it on read. It is ZSTD-compressed at
  * checkpoint (in files of storage version 1.2 and later, see `DUCKDB_STORAGE_VERSION`): JSON
- * events compress many times over, and the checkpoint writes that much less.
+ * events compress many times over, and the checkpoint writes that much less. A store with a data
+ * folder writes '' here and keeps originals in its journal (store/events/originals-journal.ts).
  */
 export const duckdbSchemaDialect: SchemaDialect = {
   jsonType: 'JSON',

@@ -3,6 +3,7 @@ import {
   type DuckDBConnection,
   DuckDBDataChunk,
   type DuckDBValue,
+  INTEGER,
   TIMESTAMPTZ,
   timestampTZValue,
   VARCHAR,
@@ -13,11 +14,23 @@ import { duckdbBindings } from '../duckdb/duckdb-bindings.js'
 import type { DuckDBDriver } from '../duckdb/duckdb-dialect.js'
 import type { Database } from '../schema.js'
 import { countEvents, parseEventRows } from './common.js'
-import type { EventStore } from './event-store.js'
+import type { EventStore, OriginalColumns } from './event-store.js'
+import type { OriginalRef, OriginalsJournal } from './originals-journal.js'
 
 /** Column order of the events table, as the appender writes it. */
-const COLUMN_TYPES = [BIGINT, TIMESTAMPTZ, TIMESTAMPTZ, ...Array<typeof VARCHAR>(11).fill(VARCHAR)]
+const COLUMN_TYPES = [
+  BIGINT,
+  TIMESTAMPTZ,
+  TIMESTAMPTZ,
+  ...Array<typeof VARCHAR>(11).fill(VARCHAR),
+  INTEGER,
+  BIGINT,
+  INTEGER,
+  INTEGER,
+]
 const ORIGINAL_COLUMN = 12
+/** original_segment, original_block, original_offset, original_length (migration 022). */
+const REF_COLUMN = 14
 const CHUNK_ROWS = 2048
 
 function micros(date: Date): DuckDBValue {
@@ -38,7 +51,12 @@ const CONCURRENT_APPENDS = 2
  * sequence numbers become visible in order. Measured in-process on 367,000 OTRF events in
  * batches of 4,000: 54,000–59,000 → 85,000–103,000 events/s.
  */
-export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): EventStore {
+export function duckdbEventStore(
+  db: Kysely<Database>,
+  driver: DuckDBDriver,
+  /** Where originals go (a store with a data folder); without one they go in the `original` column. */
+  journal?: OriginalsJournal,
+): EventStore {
   let nextSeq: Promise<number> | undefined
   /** Resolves when the latest append and all before it have committed or failed. */
   let lastCommit: Promise<void> = Promise.resolve()
@@ -71,16 +89,20 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
     })
     // The next append commits after this one and every one before it have committed or failed.
     lastCommit = Promise.all([previousCommit, own]).then(() => {})
+    // The originals are compressed and written (in the thread pool) while this append waits its turn.
+    const placed = journal?.write(events)
+    placed?.catch(() => {})
     let connection: DuckDBConnection | undefined
     try {
       const firstSeq = await seqs
+      const refs = await placed
       connection = idle.pop() ?? (await driver.connectWriter())
       await connection.run('BEGIN TRANSACTION')
       try {
         const appender = await connection.createAppender('events')
         for (let start = 0; start < events.length; start += CHUNK_ROWS) {
           appender.appendDataChunk(
-            buildChunk(events, start, Math.min(events.length, start + CHUNK_ROWS), firstSeq),
+            buildChunk(events, start, Math.min(events.length, start + CHUNK_ROWS), firstSeq, refs),
           )
         }
         appender.flushSync()
@@ -103,9 +125,19 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
     append: (events) => (events.length === 0 ? Promise.resolve([]) : appendBatch(events)),
     concurrentAppends: CONCURRENT_APPENDS,
     readAfter: (afterSeq, limit, options = {}) =>
-      readDuckDBEventsAfter(db, afterSeq, limit, options.parse ?? true),
+      readDuckDBEventsAfter(db, afterSeq, limit, options.parse ?? true, journal),
+    loadOriginals: (rows) => loadOriginals(rows, journal),
     async deleteOlderThan(cutoff) {
       const result = await db.deleteFrom('events').where('event_time', '<', cutoff).executeTakeFirst()
+      if (journal !== undefined) {
+        const kept = await db
+          .selectFrom('events')
+          .select('original_segment')
+          .distinct()
+          .where('original_segment', 'is not', null)
+          .execute()
+        await journal.dropSegmentsExcept(new Set(kept.map((row) => Number(row.original_segment))))
+      }
       return Number(result.numDeletedRows)
     },
     async prepareDays() {},
@@ -124,7 +156,13 @@ export function duckdbEventStore(db: Kysely<Database>, driver: DuckDBDriver): Ev
  * (2,000 rows: 43-58 ms sorted, 24-38 unsorted): a scan returns rows in the order they were
  * appended, which is seq order; they are sorted here only if they are not.
  */
-async function readDuckDBEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number, parse: boolean) {
+async function readDuckDBEventsAfter(
+  db: Kysely<Database>,
+  afterSeq: number,
+  limit: number,
+  parse: boolean,
+  journal: OriginalsJournal | undefined,
+) {
   const last = await db
     .selectFrom((eb) =>
       eb
@@ -146,7 +184,31 @@ async function readDuckDBEventsAfter(db: Kysely<Database>, afterSeq: number, lim
     .execute()
   if (!rows.every((row, index) => index === 0 || rows[index - 1]!.seq < row.seq))
     rows.sort((a, b) => a.seq - b.seq)
+  await loadOriginals(rows, journal)
   return parse ? parseEventRows(rows) : rows
+}
+
+/** Fills in `original` (as text) of the rows whose original is in the journal. */
+async function loadOriginals(
+  rows: readonly OriginalColumns[],
+  journal: OriginalsJournal | undefined,
+): Promise<void> {
+  const journaled = rows.filter((row) => row.original_segment !== null && row.original_segment !== undefined)
+  if (journaled.length === 0) return
+  if (journal === undefined)
+    throw new Error('events refer to the originals journal, but this store has none (an in-memory database?)')
+  const texts = await journal.read(
+    journaled.map((row) => ({
+      segment: Number(row.original_segment),
+      block: Number(row.original_block),
+      offset: Number(row.original_offset),
+      length: Number(row.original_length),
+    })),
+  )
+  journaled.forEach((row, index) => {
+    // Text, as the column holds it: readers parse it (parseEventRows) or keep it as text.
+    ;(row as { original: unknown }).original = texts[index]
+  })
 }
 
 function buildChunk(
@@ -154,6 +216,7 @@ function buildChunk(
   start: number,
   end: number,
   firstSeq: number,
+  refs: readonly OriginalRef[] | undefined,
 ): DuckDBDataChunk {
   const size = end - start
   const columns: DuckDBValue[][] = COLUMN_TYPES.map(() => new Array<DuckDBValue>(size))
@@ -172,11 +235,17 @@ function buildChunk(
     columns[10]![row] = event.processName
     columns[11]![row] = event.processCommandLine
     columns[13]![row] = event.labels ? JSON.stringify(event.labels) : null
+    const ref = refs?.[start + row]
+    columns[REF_COLUMN]![row] = ref === undefined ? null : ref.segment
+    columns[REF_COLUMN + 1]![row] = ref === undefined ? null : BigInt(ref.block)
+    columns[REF_COLUMN + 2]![row] = ref === undefined ? null : ref.offset
+    columns[REF_COLUMN + 3]![row] = ref === undefined ? null : ref.length
   }
   const chunk = DuckDBDataChunk.create(COLUMN_TYPES, size)
   for (let column = 0; column < COLUMN_TYPES.length; column++)
     if (column !== ORIGINAL_COLUMN) chunk.setColumnValues(column, columns[column]!)
-  writeOriginals(chunk, events, start, size)
+  if (refs === undefined) writeOriginals(chunk, events, start, size)
+  else writeEmptyOriginals(chunk, size)
   return chunk
 }
 
@@ -201,6 +270,12 @@ function writeOriginals(chunk: DuckDBDataChunk, events: readonly StoredEvent[], 
       duckdbBindings.vector_assign_string_element_len(vector, row, joined(bytes, event.originalBytesSuffix))
     }
   }
+}
+
+/** The column is NOT NULL (DuckDB cannot drop that while the table has indexes): '' where the journal holds it. */
+function writeEmptyOriginals(chunk: DuckDBDataChunk, size: number) {
+  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, ORIGINAL_COLUMN)
+  for (let row = 0; row < size; row++) duckdbBindings.vector_assign_string_element(vector, row, '')
 }
 
 /** Grows to the longest syslog original joined so far, which the ingest limits bound. */

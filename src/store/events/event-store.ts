@@ -1,6 +1,12 @@
 import type { StoredEvent } from '../../core/event.js'
 import type { EventRow } from '../schema.js'
 
+/** The columns that say where an event's original is. */
+export type OriginalColumns = Pick<
+  EventRow,
+  'original' | 'original_segment' | 'original_block' | 'original_offset' | 'original_length'
+>
+
 export interface ReadAfterOptions {
   /**
    * `false` leaves each row's `original` (and DuckDB's `labels`) as the JSON text stored, for a
@@ -29,6 +35,11 @@ export interface EventStore {
    * the first sequence number still being appended.
    */
   readAfter(afterSeq: number, limit: number, options?: ReadAfterOptions): Promise<EventRow[]>
+  /**
+   * Fills in `original` (as text) of rows read with their `original_*` columns whose original is
+   * kept outside the table (the embedded store's journal); other rows are left as they are.
+   */
+  loadOriginals(rows: Array<OriginalColumns>): Promise<void>
   /** Drops events whose event time is older than `cutoff`; returns how many went (approximate on PostgreSQL). */
   deleteOlderThan(cutoff: Date): Promise<number>
   /** Makes sure storage exists for events of these days (PostgreSQL partitions); a no-op elsewhere. */

@@ -89,6 +89,8 @@ export function postgresEventStore(db: Kysely<Database>, pool: pg.Pool): EventSt
       const trimmed = await db.deleteFrom('events').where('event_time', '<', cutoff).executeTakeFirst()
       return dropped + Number(trimmed.numDeletedRows)
     },
+    // PostgreSQL keeps every original in its column.
+    loadOriginals: () => Promise.resolve(),
     count: () => countEvents(db),
   }
 }

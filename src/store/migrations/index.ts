@@ -21,6 +21,7 @@ import * as alertSearchIndex from './018-alert-search-index.js'
 import * as eventOriginalText from './019-event-original-text.js'
 import * as alertIncidentIndex from './020-alert-incident-index.js'
 import * as eventAppendOrder from './021-event-append-order.js'
+import * as eventOriginalRefs from './022-event-original-refs.js'
 
 export interface StoreMigration {
   up(db: Kysely<unknown>, ddl: SchemaDialect, note: MigrationNote): Promise<void>
@@ -49,4 +50,5 @@ export const MIGRATIONS: Record<string, StoreMigration> = {
   '019-event-original-text': eventOriginalText,
   '020-alert-incident-index': alertIncidentIndex,
   '021-event-append-order': eventAppendOrder,
+  '022-event-original-refs': eventOriginalRefs,
 }
