@@ -90,7 +90,7 @@ export function duckdbEventStore(
     // The next append commits after this one and every one before it have committed or failed.
     lastCommit = Promise.all([previousCommit, own]).then(() => {})
     // The originals are compressed and written (in the thread pool) while this append waits its turn.
-    const placed = journal?.write(events)
+    const placed = journal?.write(events, own)
     placed?.catch(() => {})
     let connection: DuckDBConnection | undefined
     try {

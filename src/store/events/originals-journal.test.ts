@@ -133,6 +133,30 @@ describe('originals journal', () => {
     }
   })
 
+  it('keeps a segment whose rows have not committed yet, then lets retention delete it', async () => {
+    const journal = await OriginalsJournal.open(dir, { segmentBytes: 10_000 })
+    try {
+      let commit!: () => void
+      const committed = new Promise<void>((resolve) => {
+        commit = resolve
+      })
+      const [held] = await journal.write(bulkEvents(20, 'held', true), committed)
+      // Later writes fill the segment and move on to new ones.
+      for (let round = 0; round < 3; round++) await journal.write(bulkEvents(20, `later${round}`, true))
+      const segmentOf = (name: string) => Number(name.slice(0, 10))
+      expect(readdirSync(dir).map(segmentOf)).toContain(held!.segment)
+      await journal.dropSegmentsExcept(new Set())
+      expect(readdirSync(dir).map(segmentOf)).toContain(held!.segment)
+      commit()
+      await committed
+      await new Promise((resolve) => setImmediate(resolve))
+      await journal.dropSegmentsExcept(new Set())
+      expect(readdirSync(dir).map(segmentOf)).not.toContain(held!.segment)
+    } finally {
+      await journal.close()
+    }
+  })
+
   it('says which segment and place are broken when a block is not there', async () => {
     const journal = await OriginalsJournal.open(dir)
     try {

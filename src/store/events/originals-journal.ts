@@ -57,7 +57,10 @@ export class OriginalsJournal {
   /** Open for writing: the current segment's, and older ones' until their last write is done. */
   readonly #writers = new Map<number, Promise<FileHandle>>()
   readonly #readers = new Map<number, Promise<FileHandle>>()
-  /** Writes in flight per segment: such a segment is not deleted under them. */
+  /**
+   * Writes in use per segment: being written, or written for rows not yet committed (`heldUntil`).
+   * Such a segment is not deleted by retention, and its writer stays open.
+   */
   readonly #writing = new Map<number, number>()
   readonly #cache = new Map<string, Promise<Buffer>>()
   readonly #segmentBytes: number
@@ -86,8 +89,12 @@ export class OriginalsJournal {
     return journal
   }
 
-  /** Compresses and durably writes the originals of `events`; their places, in order. */
-  async write(events: readonly StoredEvent[]): Promise<OriginalRef[]> {
+  /**
+   * Compresses and durably writes the originals of `events`; their places, in order. Until
+   * `heldUntil` settles (the commit of the rows that will point here), retention leaves their
+   * segment alone even though no committed row refers to it yet.
+   */
+  async write(events: readonly StoredEvent[], heldUntil?: Promise<unknown>): Promise<OriginalRef[]> {
     const { blocks, places } = packBlocks(events)
     const compressed = await Promise.all(
       blocks.map((raw) =>
@@ -123,18 +130,12 @@ export class OriginalsJournal {
     this.#end += size
     const writer = this.#writers.get(segment)!
     this.#writing.set(segment, (this.#writing.get(segment) ?? 0) + 1)
-    try {
-      const handle = await writer
+    const written = writer.then(async (handle) => {
       await handle.writev(buffers, start)
       await handle.datasync()
-    } finally {
-      const left = this.#writing.get(segment)! - 1
-      if (left > 0) this.#writing.set(segment, left)
-      else {
-        this.#writing.delete(segment)
-        if (segment !== this.#segment) this.#closeWriter(segment)
-      }
-    }
+    })
+    void Promise.allSettled([written, heldUntil]).then(() => this.#release(segment))
+    await written
     return places.map(({ block, offset, length }) => ({
       segment,
       block: start + positions[block]!,
@@ -185,6 +186,15 @@ export class OriginalsJournal {
     this.#end = 0
     this.#writers.set(this.#segment, this.#openWriter(this.#segment, true))
     if (!this.#writing.has(previous)) this.#closeWriter(previous)
+  }
+
+  #release(segment: number): void {
+    const left = this.#writing.get(segment)! - 1
+    if (left > 0) this.#writing.set(segment, left)
+    else {
+      this.#writing.delete(segment)
+      if (segment !== this.#segment) this.#closeWriter(segment)
+    }
   }
 
   #closeWriter(segment: number): void {
