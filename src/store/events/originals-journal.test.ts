@@ -164,6 +164,13 @@ describe('originals journal', () => {
       await expect(journal.read([{ ...ref!, block: ref!.block + 3 }])).rejects.toThrow(
         /no block at 3 of segment 1/,
       )
+      const damaged = Buffer.alloc(12)
+      damaged.write('WFJ1', 0, 'latin1')
+      damaged.writeUInt32LE(0xffffffff, 4)
+      writeFileSync(path.join(dir, '0000000001.wfj'), damaged)
+      const misread = await OriginalsJournal.open(dir)
+      await expect(misread.read([ref!])).rejects.toThrow(/block at 0 of segment 1 has a damaged header/)
+      await misread.close()
       writeFileSync(path.join(dir, '0000000001.wfj'), Buffer.alloc(4))
       const reopened = await OriginalsJournal.open(dir)
       await expect(reopened.read([ref!])).rejects.toThrow(/no block at 0 of segment 1/)

@@ -32,6 +32,11 @@ const MAGIC = 0x314a4657 // "WFJ1"
 const CACHED_BLOCKS = 8
 const SEGMENT_NAME = /^(\d{10})\.wfj$/
 const NEWLINE = Buffer.from('\n')
+/**
+ * Largest block a header may describe: one original can make a block on its own, and ingest
+ * accepts no body (so no record) larger than 256 MiB.
+ */
+const MAX_BLOCK_BYTES = 256 << 20
 /** Smallest output buffer of a compression or decompression call (zlib's own minimum is 64 bytes). */
 const MIN_CHUNK = 1024
 
@@ -241,11 +246,21 @@ export class OriginalsJournal {
     const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, position)
     if (bytesRead !== HEADER_BYTES || header.readUInt32LE(0) !== MAGIC)
       throw new Error(`originals journal: no block at ${position} of segment ${segment} (${this.dir})`)
-    const compressed = Buffer.alloc(header.readUInt32LE(4))
+    const compressedLength = header.readUInt32LE(4)
+    const rawLength = header.readUInt32LE(8)
+    // A damaged header must not make this allocate gigabytes.
+    if (compressedLength > MAX_BLOCK_BYTES || rawLength > MAX_BLOCK_BYTES)
+      throw new Error(
+        `originals journal: the block at ${position} of segment ${segment} has a damaged header`,
+      )
+    const compressed = Buffer.alloc(compressedLength)
     const body = await handle.read(compressed, 0, compressed.length, position + HEADER_BYTES)
     if (body.bytesRead !== compressed.length)
       throw new Error(`originals journal: block at ${position} of segment ${segment} is cut short`)
-    return brotliDecompress(compressed, { chunkSize: Math.max(header.readUInt32LE(8), MIN_CHUNK) })
+    return brotliDecompress(compressed, {
+      chunkSize: Math.max(rawLength, MIN_CHUNK),
+      maxOutputLength: Math.max(rawLength, MIN_CHUNK),
+    })
   }
 }
 
