@@ -236,10 +236,10 @@ function buildChunk(
     columns[11]![row] = event.processCommandLine
     columns[13]![row] = event.labels ? JSON.stringify(event.labels) : null
     const ref = refs?.[start + row]
-    columns[REF_COLUMN]![row] = ref === undefined ? null : ref.segment
-    columns[REF_COLUMN + 1]![row] = ref === undefined ? null : BigInt(ref.block)
-    columns[REF_COLUMN + 2]![row] = ref === undefined ? null : ref.offset
-    columns[REF_COLUMN + 3]![row] = ref === undefined ? null : ref.length
+    columns[REF_COLUMN]![row] = ref?.segment ?? null
+    columns[REF_COLUMN + 1]![row] = ref ? BigInt(ref.block) : null
+    columns[REF_COLUMN + 2]![row] = ref?.offset ?? null
+    columns[REF_COLUMN + 3]![row] = ref?.length ?? null
   }
   const chunk = DuckDBDataChunk.create(COLUMN_TYPES, size)
   for (let column = 0; column < COLUMN_TYPES.length; column++)

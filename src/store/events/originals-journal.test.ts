@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -81,7 +81,7 @@ describe('originals journal', () => {
       const raw = batches.flat().reduce((total, event) => total + storedOriginalText(event).length, 0)
       const [segment] = readdirSync(dir)
       expect(segment).toBe('0000000001.wfj')
-      const { size } = await import('node:fs/promises').then((fs) => fs.stat(path.join(dir, segment!)))
+      const { size } = statSync(path.join(dir, segment!))
       expect(size).toBeLessThan(raw / 10)
     } finally {
       await journal.close()

@@ -89,9 +89,10 @@ export class OriginalsJournal {
     const last = segments.at(-1)
     if (last === undefined) return new OriginalsJournal(dir, 1, 0, options)
     const size = (await stat(segmentPath(dir, last))).size
-    const journal = new OriginalsJournal(dir, last, size, options)
-    if (size >= journal.#segmentBytes) journal.#rotate()
-    return journal
+    // A full last segment is not opened for writing: the next one is.
+    return size >= (options.segmentBytes ?? SEGMENT_BYTES)
+      ? new OriginalsJournal(dir, last + 1, 0, options)
+      : new OriginalsJournal(dir, last, size, options)
   }
 
   /**
