@@ -4,8 +4,8 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import type { StoredEvent } from '../../core/event.js'
+import { BlockCompressor } from './block-compressor.js'
 
-const brotliCompress = promisify(zlib.brotliCompress)
 const brotliDecompress = promisify(zlib.brotliDecompress)
 
 /** Where one event's original is: a block of a segment file, and its bytes in the block once decompressed. */
@@ -24,6 +24,8 @@ export interface JournalOptions {
 
 /** Raw bytes of originals per compressed block: big enough to compress well, small enough to read one event. */
 const BLOCK_BYTES = 1 << 20
+/** Room past BLOCK_BYTES in a raw block buffer: a block ends with the original that crosses BLOCK_BYTES. */
+const BLOCK_SLACK = 64 << 10
 const SEGMENT_BYTES = 64 << 20
 /** Block header: magic, compressed length, raw length (little-endian u32). */
 const HEADER_BYTES = 12
@@ -49,8 +51,8 @@ const MIN_CHUNK = 1024
  * buffer, the transaction's local storage, the WAL's serialisation and write, then the checkpoint),
  * and the 3 KB originals were most of those bytes. Measured in one process on 200,000 OTRF events
  * in batches of 2,000 (append, commit, checkpoint): 48 µs of CPU per event with the originals in a
- * column, 12–13 µs with them here. Brotli at quality 1 costs 1.5 µs per event and runs in
- * libuv's thread pool; Windows events compress about 40 times over, as ZSTD did in DuckDB.
+ * column, 12–13 µs with them here. Brotli at quality 1 costs 1.7 µs per event and runs in a
+ * worker thread (BlockCompressor); Windows events compress 40–50 times over, as ZSTD did in DuckDB.
  *
  * Durability: a batch's blocks are written and `fdatasync`ed before its rows commit, so a
  * committed row never points at bytes that a crash could lose. Bytes written for a batch that
@@ -69,6 +71,7 @@ export class OriginalsJournal {
   readonly #writing = new Map<number, number>()
   readonly #cache = new Map<string, Promise<Buffer>>()
   readonly #segmentBytes: number
+  readonly #compressor = new BlockCompressor(BLOCK_BYTES + BLOCK_SLACK)
 
   private constructor(
     private readonly dir: string,
@@ -101,21 +104,9 @@ export class OriginalsJournal {
    * segment alone even though no committed row refers to it yet.
    */
   async write(events: readonly StoredEvent[], heldUntil?: Promise<unknown>): Promise<OriginalRef[]> {
-    const { blocks, places } = packBlocks(events)
-    const compressed = await Promise.all(
-      blocks.map((raw) =>
-        brotliCompress(raw, {
-          // One pass in the thread pool: at zlib's default 16 KB output chunks, a 1 MiB block went
-          // back and forth through the main thread (busy parsing) dozens of times. Measured in
-          // bench:ingest, a batch's compression waited 69 ms that way and 49-53 ms this way.
-          chunkSize: Math.max(raw.length, MIN_CHUNK),
-          params: {
-            [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
-            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-          },
-        }),
-      ),
-    )
+    const { blocks, places } = packBlocks(events, this.#compressor)
+    const rawLengths = blocks.map((raw) => raw.length)
+    const compressed = await Promise.all(blocks.map((raw) => this.#compressor.compress(raw)))
     const buffers: Buffer[] = []
     const positions: number[] = []
     let size = 0
@@ -123,7 +114,7 @@ export class OriginalsJournal {
       const header = Buffer.alloc(HEADER_BYTES)
       header.writeUInt32LE(MAGIC, 0)
       header.writeUInt32LE(block.length, 4)
-      header.writeUInt32LE(blocks[index]!.length, 8)
+      header.writeUInt32LE(rawLengths[index]!, 8)
       positions.push(size)
       buffers.push(header, block)
       size += HEADER_BYTES + block.length
@@ -183,6 +174,7 @@ export class OriginalsJournal {
     this.#writers.clear()
     this.#readers.clear()
     this.#cache.clear()
+    await this.#compressor.close()
     await Promise.all(handles.map((handle) => handle.then((opened) => opened.close()).catch(() => {})))
   }
 
@@ -269,7 +261,10 @@ export class OriginalsJournal {
  * The originals as raw blocks of about BLOCK_BYTES, each original followed by a newline (so that a
  * decompressed block reads as JSON lines), and where each one is.
  */
-function packBlocks(events: readonly StoredEvent[]): {
+function packBlocks(
+  events: readonly StoredEvent[],
+  compressor: BlockCompressor,
+): {
   blocks: Buffer[]
   places: Array<{ block: number; offset: number; length: number }>
 } {
@@ -277,6 +272,17 @@ function packBlocks(events: readonly StoredEvent[]): {
   const places: Array<{ block: number; offset: number; length: number }> = []
   let parts: Uint8Array[] = []
   let size = 0
+  const finish = () => {
+    const block = compressor.take(size)
+    let at = 0
+    for (const part of parts) {
+      block.set(part, at)
+      at += part.length
+    }
+    blocks.push(block)
+    parts = []
+    size = 0
+  }
   for (const event of events) {
     const start = size
     for (const part of originalParts(event)) {
@@ -286,13 +292,9 @@ function packBlocks(events: readonly StoredEvent[]): {
     places.push({ block: blocks.length, offset: start, length: size - start })
     parts.push(NEWLINE)
     size += 1
-    if (size >= BLOCK_BYTES) {
-      blocks.push(Buffer.concat(parts, size))
-      parts = []
-      size = 0
-    }
+    if (size >= BLOCK_BYTES) finish()
   }
-  if (size > 0) blocks.push(Buffer.concat(parts, size))
+  if (size > 0) finish()
   return { blocks, places }
 }
 

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto'
+import { brotliDecompressSync } from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BlockCompressor } from './block-compressor.js'
+
+function filled(compressor: BlockCompressor, content: Buffer): Buffer {
+  const raw = compressor.take(content.length)
+  content.copy(raw)
+  return raw
+}
+
+describe('block compressor', () => {
+  let compressor: BlockCompressor
+
+  afterEach(async () => {
+    await compressor.close()
+  })
+
+  it('compresses blocks sent at once, each to its own bytes, and takes the raw buffers over', async () => {
+    compressor = new BlockCompressor(64 * 1024)
+    const contents = Array.from({ length: 12 }, (_, n) =>
+      n % 3 === 0
+        ? randomBytes(20_000 + n)
+        : Buffer.from(`{"EventID":${n},"CommandLine":"cmd.exe"}\n`.repeat(500 + n)),
+    )
+    const raws = contents.map((content) => filled(compressor, content))
+    const compressed = await Promise.all(raws.map((raw) => compressor.compress(raw)))
+    compressed.forEach((block, index) =>
+      expect(brotliDecompressSync(block).equals(contents[index]!)).toBe(true),
+    )
+    expect(compressed[1]!.length).toBeLessThan(contents[1]!.length / 20)
+    // Transferred to the worker: the caller's view no longer holds the bytes.
+    expect(raws.every((raw) => raw.buffer.byteLength === 0)).toBe(true)
+  })
+
+  it('hands raw buffers back for the next blocks, and makes big ones only for big blocks', async () => {
+    compressor = new BlockCompressor(64 * 1024)
+    const small = compressor.take(100)
+    expect(small.length).toBe(100)
+    expect(small.buffer.byteLength).toBe(64 * 1024)
+    await compressor.compress(small)
+    const reused = compressor.take(60_000)
+    expect(reused.buffer.byteLength).toBe(64 * 1024)
+    expect(compressor.take(100_000).buffer.byteLength).toBe(100_000)
+  })
+
+  it('starts a new worker after close for the next block', async () => {
+    compressor = new BlockCompressor(1024)
+    await compressor.compress(filled(compressor, Buffer.from('a'.repeat(500))))
+    await compressor.close()
+    const again = await compressor.compress(filled(compressor, Buffer.from('b'.repeat(500))))
+    expect(brotliDecompressSync(again).toString()).toBe('b'.repeat(500))
+  })
+})
