@@ -2,8 +2,7 @@ import type { Worker } from 'node:worker_threads'
 import { OperationalError } from '../../core/errors.js'
 import { utf8Text } from '../../core/utf8-text.js'
 import { startWorker } from '../../core/worker-thread.js'
-import { type ParseBatchRequest, parseRecords, type RecordOutcome } from './parse-batch.js'
-import type { ParseRecord } from './parse-port.js'
+import type { ParseBatchRequest, RecordOutcome } from './parse-batch.js'
 
 /** Where a submission's records are parsed: on the calling thread or in parse workers. */
 export interface BatchParser {
@@ -12,16 +11,6 @@ export interface BatchParser {
   hasSpace(): boolean
   whenSpace(): Promise<void>
   close(): Promise<void>
-}
-
-/** Parsing on the calling thread: what tests of one parser and small deployments need. */
-export function inlineBatchParser(parse: ParseRecord): BatchParser {
-  return {
-    parse: (request) => Promise.resolve(parseRecords(parse, request)),
-    hasSpace: () => true,
-    whenSpace: () => Promise.resolve(),
-    close: () => Promise.resolve(),
-  }
 }
 
 /** Worker → pool: a batch's outcomes (see parse-worker.ts for `originalFromRaw`). */
