@@ -2,14 +2,13 @@ import {
   BIGINT,
   type DuckDBConnection,
   DuckDBDataChunk,
-  type DuckDBValue,
   INTEGER,
   TIMESTAMPTZ,
-  timestampTZValue,
   VARCHAR,
 } from '@duckdb/node-api'
 import type { Kysely } from 'kysely'
 import { type StoredEvent, storedOriginalText } from '../../core/event.js'
+import { writeInt32Column, writeInt64Column, writeVarCharColumn } from '../duckdb/chunk-columns.js'
 import { duckdbBindings } from '../duckdb/duckdb-bindings.js'
 import type { DuckDBDriver } from '../duckdb/duckdb-dialect.js'
 import type { Database } from '../schema.js'
@@ -33,8 +32,9 @@ const ORIGINAL_COLUMN = 12
 const REF_COLUMN = 14
 const CHUNK_ROWS = 2048
 
-function micros(date: Date): DuckDBValue {
-  return timestampTZValue(BigInt(date.getTime()) * 1000n)
+/** A TIMESTAMPTZ as DuckDB stores it: microseconds since 1970. */
+function micros(date: Date): number {
+  return date.getTime() * 1000
 }
 
 /** Appends in progress at once: one preparing its transaction while the one before commits. */
@@ -219,33 +219,31 @@ function buildChunk(
   refs: readonly OriginalRef[] | undefined,
 ): DuckDBDataChunk {
   const size = end - start
-  const columns: DuckDBValue[][] = COLUMN_TYPES.map(() => new Array<DuckDBValue>(size))
-  for (let row = 0; row < size; row++) {
-    const event = events[start + row]!
-    columns[0]![row] = BigInt(firstSeq + start + row)
-    columns[1]![row] = micros(event.timestamp)
-    columns[2]![row] = micros(event.receivedAt)
-    columns[3]![row] = event.source
-    columns[4]![row] = event.dataset
-    columns[5]![row] = event.eventCode
-    columns[6]![row] = event.hostName
-    columns[7]![row] = event.userName
-    columns[8]![row] = event.sourceIp
-    columns[9]![row] = event.destinationIp
-    columns[10]![row] = event.processName
-    columns[11]![row] = event.processCommandLine
-    columns[13]![row] = event.labels ? JSON.stringify(event.labels) : null
-    const ref = refs?.[start + row]
-    columns[REF_COLUMN]![row] = ref?.segment ?? null
-    columns[REF_COLUMN + 1]![row] = ref ? BigInt(ref.block) : null
-    columns[REF_COLUMN + 2]![row] = ref?.offset ?? null
-    columns[REF_COLUMN + 3]![row] = ref?.length ?? null
-  }
   const chunk = DuckDBDataChunk.create(COLUMN_TYPES, size)
-  for (let column = 0; column < COLUMN_TYPES.length; column++)
-    if (column !== ORIGINAL_COLUMN) chunk.setColumnValues(column, columns[column]!)
+  const at = (row: number) => events[start + row]!
+  writeInt64Column(chunk, 0, size, (row) => firstSeq + start + row)
+  writeInt64Column(chunk, 1, size, (row) => micros(at(row).timestamp))
+  writeInt64Column(chunk, 2, size, (row) => micros(at(row).receivedAt))
+  writeVarCharColumn(chunk, 3, size, (row) => at(row).source)
+  writeVarCharColumn(chunk, 4, size, (row) => at(row).dataset)
+  writeVarCharColumn(chunk, 5, size, (row) => at(row).eventCode)
+  writeVarCharColumn(chunk, 6, size, (row) => at(row).hostName)
+  writeVarCharColumn(chunk, 7, size, (row) => at(row).userName)
+  writeVarCharColumn(chunk, 8, size, (row) => at(row).sourceIp)
+  writeVarCharColumn(chunk, 9, size, (row) => at(row).destinationIp)
+  writeVarCharColumn(chunk, 10, size, (row) => at(row).processName)
+  writeVarCharColumn(chunk, 11, size, (row) => at(row).processCommandLine)
   if (refs === undefined) writeOriginals(chunk, events, start, size)
   else writeEmptyOriginals(chunk, size)
+  writeVarCharColumn(chunk, 13, size, (row) => {
+    const labels = at(row).labels
+    return labels ? JSON.stringify(labels) : null
+  })
+  const ref = (row: number) => refs?.[start + row]
+  writeInt32Column(chunk, REF_COLUMN, size, (row) => ref(row)?.segment)
+  writeInt64Column(chunk, REF_COLUMN + 1, size, (row) => ref(row)?.block)
+  writeInt32Column(chunk, REF_COLUMN + 2, size, (row) => ref(row)?.offset)
+  writeInt32Column(chunk, REF_COLUMN + 3, size, (row) => ref(row)?.length)
   return chunk
 }
 

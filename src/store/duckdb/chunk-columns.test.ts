@@ -1,0 +1,52 @@
+import { BIGINT, DuckDBDataChunk, DuckDBInstance, INTEGER, TIMESTAMPTZ, VARCHAR } from '@duckdb/node-api'
+import { describe, expect, it } from 'vitest'
+import { writeInt32Column, writeInt64Column, writeVarCharColumn } from './chunk-columns.js'
+
+describe('writing data chunk columns directly', () => {
+  it('stores 64-bit and 32-bit integers, timestamps, strings and nulls as DuckDB reads them back', async () => {
+    const instance = await DuckDBInstance.create(':memory:')
+    const connection = await instance.connect()
+    try {
+      await connection.run('CREATE TABLE t (a BIGINT, t TIMESTAMPTZ, n INTEGER, s VARCHAR)')
+      // 130 rows: nulls in more than one 64-bit word of the validity mask.
+      const rows = 130
+      const big = [
+        0,
+        1,
+        -1,
+        2 ** 32,
+        2 ** 32 + 5,
+        -(2 ** 32) - 7,
+        Number.MAX_SAFE_INTEGER,
+        Number.MIN_SAFE_INTEGER,
+      ]
+      const int64 = (row: number) => (row % 7 === 3 ? null : big[row % big.length]! + (row < 8 ? 0 : row))
+      const time = (row: number) => (row === 5 ? null : Date.UTC(1969, 0, 1) * 1000 + row * 86_400_000_000)
+      const int32 = (row: number) =>
+        row === 100 ? undefined : row % 2 === 0 ? 0 - row || 0 : 2 ** 31 - 1 - row
+      const text = (row: number) => (row % 64 === 0 ? null : `row ${row} é ${'x'.repeat(row % 20)}`)
+      const chunk = DuckDBDataChunk.create([BIGINT, TIMESTAMPTZ, INTEGER, VARCHAR], rows)
+      writeInt64Column(chunk, 0, rows, int64)
+      writeInt64Column(chunk, 1, rows, time)
+      writeInt32Column(chunk, 2, rows, int32)
+      writeVarCharColumn(chunk, 3, rows, text)
+      const appender = await connection.createAppender('t')
+      appender.appendDataChunk(chunk)
+      appender.closeSync()
+
+      const reader = await connection.runAndReadAll('SELECT a, epoch_us(t) AS t, n, s FROM t ORDER BY rowid')
+      const stored = reader.getRowObjectsJS()
+      expect(stored).toHaveLength(rows)
+      const expected = Array.from({ length: rows }, (_, row) => ({
+        a: int64(row) === null ? null : BigInt(int64(row)!),
+        t: time(row) === null ? null : BigInt(time(row)!),
+        n: int32(row) ?? null,
+        s: text(row),
+      }))
+      expect(stored).toEqual(expected)
+    } finally {
+      connection.closeSync()
+      instance.closeSync()
+    }
+  })
+})

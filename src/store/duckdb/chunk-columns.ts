@@ -1,0 +1,114 @@
+import type { DuckDBDataChunk } from '@duckdb/node-api'
+import { duckdbBindings } from './duckdb-bindings.js'
+
+/**
+ * Writes a column of a DuckDB data chunk straight into its vector: fixed-size values through one
+ * typed array copied in one call, strings one call each, nulls through the validity mask.
+ *
+ * Why not `DuckDBDataChunk.setColumnValues`: it wraps each value (a BigInt for a BIGINT, a
+ * `DuckDBTimestampTZValue` for a timestamp), caches it in an array, and keeps validity as BigInt
+ * bit operations per row. For the events table's 17 typed columns that cost about 2.4 µs of the
+ * main thread per event (`.prof/flush.ts`, 1,000-row chunks).
+ */
+
+const TWO_32 = 2 ** 32
+
+/** Scratch words, grown to the largest chunk written: 2 per row for int64, 1 per row for int32. */
+let words: Uint32Array<ArrayBuffer> = new Uint32Array(2 * 2048)
+/** One bit per row, in 64-bit words (DuckDB's validity mask layout), 1 = valid. */
+let mask: Uint32Array<ArrayBuffer> = new Uint32Array(2 * 32)
+
+function scratch(rows: number): Uint32Array<ArrayBuffer> {
+  if (words.length < 2 * rows) words = new Uint32Array(2 * rows)
+  return words
+}
+
+function validityMask(rows: number): Uint32Array<ArrayBuffer> {
+  const length = 2 * Math.ceil(rows / 64)
+  if (mask.length < length) mask = new Uint32Array(length)
+  mask.fill(0xffffffff, 0, length)
+  return mask
+}
+
+function writeValidity(
+  chunk: DuckDBDataChunk,
+  column: number,
+  rows: number,
+  valid: Uint32Array<ArrayBuffer>,
+): void {
+  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, column)
+  duckdbBindings.vector_ensure_validity_writable(vector)
+  duckdbBindings.copy_data_to_vector_validity(vector, 0, valid.buffer, 0, 8 * Math.ceil(rows / 64))
+}
+
+/**
+ * 64-bit integers (BIGINT, or TIMESTAMP WITH TIME ZONE as microseconds) given as safe integers
+ * (exact as doubles: microseconds since 1970 are until the year 287,396), or null.
+ */
+export function writeInt64Column(
+  chunk: DuckDBDataChunk,
+  column: number,
+  rows: number,
+  valueAt: (row: number) => number | null | undefined,
+): void {
+  const out = scratch(rows)
+  let valid: Uint32Array<ArrayBuffer> | undefined
+  for (let row = 0; row < rows; row++) {
+    const value = valueAt(row)
+    if (value === null || value === undefined) {
+      valid ??= validityMask(rows)
+      valid[row >>> 5]! &= ~(1 << (row & 31))
+      out[2 * row] = 0
+      out[2 * row + 1] = 0
+      continue
+    }
+    // Two's complement halves, little-endian: high word floor(v / 2^32), low word the rest.
+    const high = Math.floor(value / TWO_32)
+    out[2 * row] = value - high * TWO_32
+    out[2 * row + 1] = high
+  }
+  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, column)
+  duckdbBindings.copy_data_to_vector(vector, 0, out.buffer, 0, 8 * rows)
+  if (valid) writeValidity(chunk, column, rows, valid)
+}
+
+/** 32-bit integers (INTEGER), or null. */
+export function writeInt32Column(
+  chunk: DuckDBDataChunk,
+  column: number,
+  rows: number,
+  valueAt: (row: number) => number | null | undefined,
+): void {
+  const out = scratch(rows)
+  let valid: Uint32Array<ArrayBuffer> | undefined
+  for (let row = 0; row < rows; row++) {
+    const value = valueAt(row)
+    if (value === null || value === undefined) {
+      valid ??= validityMask(rows)
+      valid[row >>> 5]! &= ~(1 << (row & 31))
+      out[row] = 0
+    } else out[row] = value | 0
+  }
+  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, column)
+  duckdbBindings.copy_data_to_vector(vector, 0, out.buffer, 0, 4 * rows)
+  if (valid) writeValidity(chunk, column, rows, valid)
+}
+
+/** Strings (VARCHAR), or null. */
+export function writeVarCharColumn(
+  chunk: DuckDBDataChunk,
+  column: number,
+  rows: number,
+  valueAt: (row: number) => string | null | undefined,
+): void {
+  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, column)
+  let valid: Uint32Array<ArrayBuffer> | undefined
+  for (let row = 0; row < rows; row++) {
+    const value = valueAt(row)
+    if (value === null || value === undefined) {
+      valid ??= validityMask(rows)
+      valid[row >>> 5]! &= ~(1 << (row & 31))
+    } else duckdbBindings.vector_assign_string_element(vector, row, value)
+  }
+  if (valid) writeValidity(chunk, column, rows, valid)
+}
