@@ -24,7 +24,23 @@ describe('writing data chunk columns directly', () => {
       const time = (row: number) => (row === 5 ? null : Date.UTC(1969, 0, 1) * 1000 + row * 86_400_000_000)
       const int32 = (row: number) =>
         row === 100 ? undefined : row % 2 === 0 ? 0 - row || 0 : 2 ** 31 - 1 - row
-      const text = (row: number) => (row % 64 === 0 ? null : `row ${row} é ${'x'.repeat(row % 20)}`)
+      // Around DuckDB's 12-byte inline limit: ASCII, two-byte characters, '' and long strings.
+      const shapes = [
+        '',
+        'a',
+        'x'.repeat(12),
+        'x'.repeat(13),
+        'é'.repeat(6),
+        'é'.repeat(7),
+        '4688',
+        'WORKSTATION5.theshire.local',
+      ]
+      const text = (row: number) =>
+        row % 64 === 0
+          ? null
+          : row % 3 === 0
+            ? shapes[row % shapes.length]!
+            : `row ${row} é ${'x'.repeat(row % 20)}`
       const chunk = DuckDBDataChunk.create([BIGINT, TIMESTAMPTZ, INTEGER, VARCHAR], rows)
       writeInt64Column(chunk, 0, rows, int64)
       writeInt64Column(chunk, 1, rows, time)
@@ -44,6 +60,17 @@ describe('writing data chunk columns directly', () => {
         s: text(row),
       }))
       expect(stored).toEqual(expected)
+      // Inline and heap strings compare, group and filter as DuckDB's own would.
+      const counted = await connection.runAndReadAll(
+        "SELECT count(*) FILTER (s = '4688'), count(*) FILTER (s = ''), count(*) FILTER (s LIKE 'xxxxxxxxxxxx%'), count(DISTINCT s) FROM t",
+      )
+      const texts = expected.map((row) => row.s)
+      expect(counted.getRowsJS()[0]).toEqual([
+        BigInt(texts.filter((value) => value === '4688').length),
+        BigInt(texts.filter((value) => value === '').length),
+        BigInt(texts.filter((value) => value?.startsWith('x'.repeat(12))).length),
+        BigInt(new Set(texts.filter((value) => value !== null)).size),
+      ])
     } finally {
       connection.closeSync()
       instance.closeSync()

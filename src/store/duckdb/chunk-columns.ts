@@ -94,7 +94,19 @@ export function writeInt32Column(
   if (valid) writeValidity(chunk, column, rows, valid)
 }
 
-/** Strings (VARCHAR), or null. */
+/** DuckDB's `duckdb_string_t` (duckdb.h): 16 bytes, a string of up to 12 UTF-8 bytes held inline. */
+const STRING_T_BYTES = 16
+const INLINE_BYTES = 12
+
+let slots = Buffer.alloc(STRING_T_BYTES * 2048)
+
+/**
+ * Strings (VARCHAR), or null. A string of up to 12 UTF-8 bytes (an event code, a short host or
+ * user name, the '' of a journaled original) is written inline, as the C API's `duckdb_string_t`
+ * lays it out (length, then the bytes, zero-padded), with the rest of the column in one copy;
+ * a longer one goes through `duckdb_vector_assign_string_element`, which puts it in the vector's
+ * string heap.
+ */
 export function writeVarCharColumn(
   chunk: DuckDBDataChunk,
   column: number,
@@ -102,13 +114,29 @@ export function writeVarCharColumn(
   valueAt: (row: number) => string | null | undefined,
 ): void {
   const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, column)
+  if (slots.length < STRING_T_BYTES * rows) slots = Buffer.alloc(STRING_T_BYTES * rows)
+  else slots.fill(0, 0, STRING_T_BYTES * rows)
   let valid: Uint32Array<ArrayBuffer> | undefined
+  const long: Array<number | string> = []
   for (let row = 0; row < rows; row++) {
     const value = valueAt(row)
     if (value === null || value === undefined) {
       valid ??= validityMask(rows)
       valid[row >>> 5]! &= ~(1 << (row & 31))
-    } else duckdbBindings.vector_assign_string_element(vector, row, value)
+      continue
+    }
+    // A string of more than 12 UTF-16 units is more than 12 UTF-8 bytes: no need to count them.
+    const bytes = value.length <= INLINE_BYTES ? Buffer.byteLength(value, 'utf8') : INLINE_BYTES + 1
+    if (bytes > INLINE_BYTES) {
+      long.push(row, value)
+      continue
+    }
+    const at = STRING_T_BYTES * row
+    slots.writeUInt32LE(bytes, at)
+    slots.write(value, at + 4, bytes, 'utf8')
   }
+  duckdbBindings.copy_data_to_vector(vector, 0, slots.buffer, slots.byteOffset, STRING_T_BYTES * rows)
+  for (let index = 0; index < long.length; index += 2)
+    duckdbBindings.vector_assign_string_element(vector, long[index] as number, long[index + 1] as string)
   if (valid) writeValidity(chunk, column, rows, valid)
 }

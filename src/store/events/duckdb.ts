@@ -234,7 +234,8 @@ function buildChunk(
   writeVarCharColumn(chunk, 10, size, (row) => at(row).processName)
   writeVarCharColumn(chunk, 11, size, (row) => at(row).processCommandLine)
   if (refs === undefined) writeOriginals(chunk, events, start, size)
-  else writeEmptyOriginals(chunk, size)
+  // The column is NOT NULL (DuckDB cannot drop that while the table has indexes): '' where the journal holds it.
+  else writeVarCharColumn(chunk, ORIGINAL_COLUMN, size, () => '')
   writeVarCharColumn(chunk, 13, size, (row) => {
     const labels = at(row).labels
     return labels ? JSON.stringify(labels) : null
@@ -268,12 +269,6 @@ function writeOriginals(chunk: DuckDBDataChunk, events: readonly StoredEvent[], 
       duckdbBindings.vector_assign_string_element_len(vector, row, joined(bytes, event.originalBytesSuffix))
     }
   }
-}
-
-/** The column is NOT NULL (DuckDB cannot drop that while the table has indexes): '' where the journal holds it. */
-function writeEmptyOriginals(chunk: DuckDBDataChunk, size: number) {
-  const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, ORIGINAL_COLUMN)
-  for (let row = 0; row < size; row++) duckdbBindings.vector_assign_string_element(vector, row, '')
 }
 
 /** Grows to the longest syslog original joined so far, which the ingest limits bound. */
