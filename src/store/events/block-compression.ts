@@ -21,3 +21,18 @@ export function compressBlock(raw: Uint8Array): Uint8Array {
     ? compressed
     : new Uint8Array(compressed)
 }
+
+/** Smallest output buffer zlib accepts is 64 bytes; a block is never smaller than its header says. */
+const MIN_CHUNK = 1024
+
+/**
+ * `compressed` decompressed into one buffer of exactly `rawLength` bytes: a block whose data
+ * would come out longer is refused (zlib stops at `maxOutputLength`), never allocated.
+ */
+export function decompressBlock(compressed: Uint8Array, rawLength: number): Uint8Array {
+  const raw = zlib.brotliDecompressSync(compressed, {
+    chunkSize: Math.max(rawLength, MIN_CHUNK),
+    maxOutputLength: Math.max(rawLength, MIN_CHUNK),
+  })
+  return raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : new Uint8Array(raw)
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { brotliDecompressSync } from 'node:zlib'
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BlockCompressor } from './block-compressor.js'
 
@@ -50,5 +50,20 @@ describe('block compressor', () => {
     await compressor.close()
     const again = await compressor.compress(filled(compressor, Buffer.from('b'.repeat(500))))
     expect(brotliDecompressSync(again).toString()).toBe('b'.repeat(500))
+  })
+
+  it('decompresses blocks back to their bytes, and refuses a damaged block or one longer than it says', async () => {
+    compressor = new BlockCompressor(64 * 1024)
+    const content = Buffer.from('{"EventID":4688,"CommandLine":"cmd.exe /c whoami"}\n'.repeat(2000))
+    const compressed = await compressor.compress(filled(compressor, content))
+    const back = await compressor.decompress(Buffer.from(compressed), content.length)
+    expect(back.equals(content)).toBe(true)
+
+    const damaged = Buffer.from(compressed)
+    damaged.fill(0x55, 10, 40)
+    await expect(compressor.decompress(damaged, content.length)).rejects.toThrow(/decompressing .*failed/)
+    await expect(compressor.decompress(brotliCompressSync(content), 1000)).rejects.toThrow(/failed/)
+    // The worker keeps serving after a refused block.
+    expect((await compressor.decompress(Buffer.from(compressed), content.length)).equals(content)).toBe(true)
   })
 })

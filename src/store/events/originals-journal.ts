@@ -1,12 +1,8 @@
 import { constants as fsConstants } from 'node:fs'
 import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import zlib from 'node:zlib'
 import type { StoredEvent } from '../../core/event.js'
 import { BlockCompressor } from './block-compressor.js'
-
-const brotliDecompress = promisify(zlib.brotliDecompress)
 
 /** Where one event's original is: a block of a segment file, and its bytes in the block once decompressed. */
 export interface OriginalRef {
@@ -39,8 +35,6 @@ const NEWLINE = Buffer.from('\n')
  * accepts no body (so no record) larger than 256 MiB.
  */
 const MAX_BLOCK_BYTES = 256 << 20
-/** Smallest output buffer of a compression or decompression call (zlib's own minimum is 64 bytes). */
-const MIN_CHUNK = 1024
 
 /**
  * The originals of the events of an embedded (DuckDB) store, outside the database: append-only
@@ -250,10 +244,7 @@ export class OriginalsJournal {
     const body = await handle.read(compressed, 0, compressed.length, position + HEADER_BYTES)
     if (body.bytesRead !== compressed.length)
       throw new Error(`originals journal: block at ${position} of segment ${segment} is cut short`)
-    return brotliDecompress(compressed, {
-      chunkSize: Math.max(rawLength, MIN_CHUNK),
-      maxOutputLength: Math.max(rawLength, MIN_CHUNK),
-    })
+    return this.#compressor.decompress(compressed, rawLength)
   }
 }
 
