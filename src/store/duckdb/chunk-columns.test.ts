@@ -20,7 +20,8 @@ describe('writing data chunk columns directly', () => {
         Number.MAX_SAFE_INTEGER,
         Number.MIN_SAFE_INTEGER,
       ]
-      const int64 = (row: number) => (row % 7 === 3 ? null : big[row % big.length]! + (row < 8 ? 0 : row))
+      const int64 = (row: number) =>
+        row % 7 === 3 ? null : row < big.length ? big[row]! : (row % 2 ? 1 : -1) * (2 ** 40 + row)
       const time = (row: number) => (row === 5 ? null : Date.UTC(1969, 0, 1) * 1000 + row * 86_400_000_000)
       const int32 = (row: number) =>
         row === 100 ? undefined : row % 2 === 0 ? 0 - row || 0 : 2 ** 31 - 1 - row
@@ -75,5 +76,10 @@ describe('writing data chunk columns directly', () => {
       connection.closeSync()
       instance.closeSync()
     }
+  })
+
+  it('refuses a 64-bit value that is not a safe integer (an invalid date) instead of storing 1970', () => {
+    const chunk = DuckDBDataChunk.create([TIMESTAMPTZ], 2)
+    expect(() => writeInt64Column(chunk, 0, 2, (row) => (row === 1 ? Number.NaN : 0))).toThrow(/row 1: NaN/)
   })
 })

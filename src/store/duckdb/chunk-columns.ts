@@ -62,6 +62,9 @@ export function writeInt64Column(
       out[2 * row + 1] = 0
       continue
     }
+    // An invalid Date's NaN must not become 1970 in silence.
+    if (!Number.isSafeInteger(value))
+      throw new RangeError(`column ${column}, row ${row}: ${value} is not a safe integer for a 64-bit column`)
     // Two's complement halves, little-endian: high word floor(v / 2^32), low word the rest.
     const high = Math.floor(value / TWO_32)
     out[2 * row] = value - high * TWO_32
