@@ -82,4 +82,25 @@ describe('writing data chunk columns directly', () => {
     const chunk = DuckDBDataChunk.create([TIMESTAMPTZ], 2)
     expect(() => writeInt64Column(chunk, 0, 2, (row) => (row === 1 ? Number.NaN : 0))).toThrow(/row 1: NaN/)
   })
+
+  it('scales values exactly past 2^53: microseconds of dates after 2255 and before 1700', async () => {
+    const instance = await DuckDBInstance.create(':memory:')
+    const connection = await instance.connect()
+    try {
+      await connection.run('CREATE TABLE t (t TIMESTAMPTZ)')
+      const times = ['2286-11-20T17:46:39.999Z', '9999-12-31T23:59:59.999Z', '1600-02-29T00:00:00.001Z']
+      const chunk = DuckDBDataChunk.create([TIMESTAMPTZ], times.length)
+      writeInt64Column(chunk, 0, times.length, (row) => Date.parse(times[row]!), 1000)
+      const appender = await connection.createAppender('t')
+      appender.appendDataChunk(chunk)
+      appender.closeSync()
+      const reader = await connection.runAndReadAll('SELECT epoch_us(t) FROM t ORDER BY rowid')
+      expect(reader.getRowsJS().map(([micros]) => micros)).toEqual(
+        times.map((time) => BigInt(Date.parse(time)) * 1000n),
+      )
+    } finally {
+      connection.closeSync()
+      instance.closeSync()
+    }
+  })
 })

@@ -42,14 +42,16 @@ function writeValidity(
 }
 
 /**
- * 64-bit integers (BIGINT, or TIMESTAMP WITH TIME ZONE as microseconds) given as safe integers
- * (exact as doubles: microseconds since 1970 are until the year 287,396), or null.
+ * 64-bit integers (BIGINT, or TIMESTAMP WITH TIME ZONE as microseconds) given as safe integers,
+ * times `scale`, or null.
  */
 export function writeInt64Column(
   chunk: DuckDBDataChunk,
   column: number,
   rows: number,
   valueAt: (row: number) => number | null | undefined,
+  /** Each value is stored times this (1000: milliseconds given, microseconds stored), exactly. */
+  scale = 1,
 ): void {
   const out = scratch(rows)
   let valid: Uint32Array<ArrayBuffer> | undefined
@@ -65,10 +67,13 @@ export function writeInt64Column(
     // An invalid Date's NaN must not become 1970 in silence.
     if (!Number.isSafeInteger(value))
       throw new RangeError(`column ${column}, row ${row}: ${value} is not a safe integer for a 64-bit column`)
-    // Two's complement halves, little-endian: high word floor(v / 2^32), low word the rest.
+    // Two's complement halves, little-endian: high word floor(v / 2^32), low word the rest. The
+    // halves are scaled apart, so that value × scale is exact beyond 2^53 (microseconds after 2255).
     const high = Math.floor(value / TWO_32)
-    out[2 * row] = value - high * TWO_32
-    out[2 * row + 1] = high
+    const low = (value - high * TWO_32) * scale
+    const carry = Math.floor(low / TWO_32)
+    out[2 * row] = low - carry * TWO_32
+    out[2 * row + 1] = high * scale + carry
   }
   const vector = duckdbBindings.data_chunk_get_vector(chunk.chunk, column)
   duckdbBindings.copy_data_to_vector(vector, 0, out.buffer, 0, 8 * rows)

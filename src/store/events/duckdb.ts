@@ -32,10 +32,8 @@ const ORIGINAL_COLUMN = 12
 const REF_COLUMN = 14
 const CHUNK_ROWS = 2048
 
-/** A TIMESTAMPTZ as DuckDB stores it: microseconds since 1970. */
-function micros(date: Date): number {
-  return date.getTime() * 1000
-}
+/** A TIMESTAMPTZ is stored in microseconds since 1970: milliseconds, scaled by the column writer. */
+const MICROS_PER_MS = 1000
 
 /** Appends in progress at once: one preparing its transaction while the one before commits. */
 const CONCURRENT_APPENDS = 2
@@ -222,8 +220,8 @@ function buildChunk(
   const chunk = DuckDBDataChunk.create(COLUMN_TYPES, size)
   const at = (row: number) => events[start + row]!
   writeInt64Column(chunk, 0, size, (row) => firstSeq + start + row)
-  writeInt64Column(chunk, 1, size, (row) => micros(at(row).timestamp))
-  writeInt64Column(chunk, 2, size, (row) => micros(at(row).receivedAt))
+  writeInt64Column(chunk, 1, size, (row) => at(row).timestamp.getTime(), MICROS_PER_MS)
+  writeInt64Column(chunk, 2, size, (row) => at(row).receivedAt.getTime(), MICROS_PER_MS)
   writeVarCharColumn(chunk, 3, size, (row) => at(row).source)
   writeVarCharColumn(chunk, 4, size, (row) => at(row).dataset)
   writeVarCharColumn(chunk, 5, size, (row) => at(row).eventCode)
