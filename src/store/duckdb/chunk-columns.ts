@@ -30,6 +30,17 @@ function validityMask(rows: number): Uint32Array<ArrayBuffer> {
   return mask
 }
 
+/** `mask` (made at the first null of the column) with `row` marked null. */
+function withNull(
+  mask: Uint32Array<ArrayBuffer> | undefined,
+  rows: number,
+  row: number,
+): Uint32Array<ArrayBuffer> {
+  const valid = mask ?? validityMask(rows)
+  valid[row >>> 5]! &= ~(1 << (row & 31))
+  return valid
+}
+
 function writeValidity(
   chunk: DuckDBDataChunk,
   column: number,
@@ -58,8 +69,7 @@ export function writeInt64Column(
   for (let row = 0; row < rows; row++) {
     const value = valueAt(row)
     if (value === null || value === undefined) {
-      valid ??= validityMask(rows)
-      valid[row >>> 5]! &= ~(1 << (row & 31))
+      valid = withNull(valid, rows, row)
       out[2 * row] = 0
       out[2 * row + 1] = 0
       continue
@@ -92,8 +102,7 @@ export function writeInt32Column(
   for (let row = 0; row < rows; row++) {
     const value = valueAt(row)
     if (value === null || value === undefined) {
-      valid ??= validityMask(rows)
-      valid[row >>> 5]! &= ~(1 << (row & 31))
+      valid = withNull(valid, rows, row)
       out[row] = 0
     } else out[row] = value | 0
   }
@@ -129,8 +138,7 @@ export function writeVarCharColumn(
   for (let row = 0; row < rows; row++) {
     const value = valueAt(row)
     if (value === null || value === undefined) {
-      valid ??= validityMask(rows)
-      valid[row >>> 5]! &= ~(1 << (row & 31))
+      valid = withNull(valid, rows, row)
       continue
     }
     // A string of more than 12 UTF-16 units is more than 12 UTF-8 bytes: no need to count them.

@@ -22,7 +22,7 @@ export function compressBlock(raw: Uint8Array): Uint8Array {
     : new Uint8Array(compressed)
 }
 
-/** Smallest output buffer zlib accepts is 64 bytes; a block is never smaller than its header says. */
+/** Smallest output buffer of a decompression (zlib's own minimum is 64 bytes). */
 const MIN_CHUNK = 1024
 
 /**

@@ -99,6 +99,7 @@ export class OriginalsJournal {
    */
   async write(events: readonly StoredEvent[], heldUntil?: Promise<unknown>): Promise<OriginalRef[]> {
     const { blocks, places } = packBlocks(events, this.#compressor)
+    // Taken now: compress() hands each raw buffer over to the worker, which leaves it empty here.
     const rawLengths = blocks.map((raw) => raw.length)
     const compressed = await Promise.all(blocks.map((raw) => this.#compressor.compress(raw)))
     const buffers: Buffer[] = []
